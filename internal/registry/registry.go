@@ -1,0 +1,349 @@
+// Package registry is the Data Bank's service over children's data: it
+// validates what participants send, identifies the child, checks the
+// sender's competence, stores each record as a fact and reads profiles
+// back. The exchange API, the e-cabinet and the command line all come
+// through it; none of them writes to the store directly.
+package registry
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/scfwca/databank/internal/audit"
+	"github.com/scfwca/databank/internal/azid"
+	"github.com/scfwca/databank/internal/category"
+	"github.com/scfwca/databank/internal/fault"
+	"github.com/scfwca/databank/internal/profile"
+	"github.com/scfwca/databank/internal/store"
+)
+
+// Service is the registry of children's data.
+type Service struct {
+	store *store.Store
+	now   func() time.Time
+}
+
+// New returns the registry over a store. now is the clock; time.Now when
+// nil.
+func New(st *store.Store, now func() time.Time) *Service {
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{store: st, now: now}
+}
+
+// ChildSelector says which child a record is about: by a document, or,
+// when the child has none yet, by name and birth date (and the mother's
+// FIN where known).
+type ChildSelector struct {
+	FIN              string               `json:"fin,omitzero" v:"fin"`
+	BirthCertificate *BirthCertificate    `json:"birth_certificate,omitzero"`
+	ResidencePermit  string               `json:"residence_permit,omitzero" v:"permit"`
+	RefugeeCard      string               `json:"refugee_card,omitzero" v:"refugee"`
+	Name             *category.PersonName `json:"name,omitzero"`
+	BirthDate        category.Date        `json:"birth_date,omitzero"`
+	MotherFIN        string               `json:"mother_fin,omitzero" v:"fin"`
+}
+
+// BirthCertificate identifies a birth certificate.
+type BirthCertificate struct {
+	Series string `json:"series" v:"required,max=10"`
+	Number string `json:"number" v:"required,max=20"`
+}
+
+// CertificateKey is the stored key value of a birth certificate: series
+// and number, upper-cased, without spaces.
+func CertificateKey(series, number string) string {
+	clean := func(s string) string { return strings.ToUpper(strings.Join(strings.Fields(s), "")) }
+	return clean(series) + "/" + clean(number)
+}
+
+// keys returns the selector's keys, strongest first.
+func (c *ChildSelector) keys() []profile.Key {
+	var ks []profile.Key
+	if c.FIN != "" {
+		ks = append(ks, profile.Key{Kind: profile.KeyFIN, Value: c.FIN})
+	}
+	if b := c.BirthCertificate; b != nil {
+		ks = append(ks, profile.Key{Kind: profile.KeyBirthCertificate, Value: CertificateKey(b.Series, b.Number)})
+	}
+	if c.ResidencePermit != "" {
+		ks = append(ks, profile.Key{Kind: profile.KeyResidencePermit, Value: c.ResidencePermit})
+	}
+	if c.RefugeeCard != "" {
+		ks = append(ks, profile.Key{Kind: profile.KeyRefugeeCard, Value: c.RefugeeCard})
+	}
+	return ks
+}
+
+// Record is one record a participant sends: the envelope of a category
+// payload.
+type Record struct {
+	SourceID      string          `json:"source_id" v:"required,max=100"`
+	Category      string          `json:"category" v:"required,max=50"`
+	Child         ChildSelector   `json:"child" v:"required"`
+	EffectiveDate category.Date   `json:"effective_date" v:"required"`
+	Action        string          `json:"action" v:"required,enum=upsert|retract"`
+	Data          json.RawMessage `json:"data,omitzero"`
+}
+
+// Outcome is what became of one record.
+type Outcome struct {
+	SourceID   string             `json:"source_id"`
+	Status     string             `json:"status"` // accepted | unchanged | rejected
+	ChildID    int64              `json:"child_id,omitempty"`
+	FactID     int64              `json:"fact_id,omitempty"`
+	Errors     []fault.FieldError `json:"errors,omitempty"`
+	Candidates []int64            `json:"candidates,omitempty"`
+}
+
+// The statuses of an outcome.
+const (
+	Accepted  = "accepted"
+	Unchanged = "unchanged"
+	Rejected  = "rejected"
+)
+
+// Sender is a participant sending records, and the context they come in.
+type Sender struct {
+	// Participant is the sending organisation's code.
+	Participant string
+	// Actor is who sends, for the audit log.
+	Actor audit.Actor
+	// BatchID is the signed batch the records came in, kept as evidence.
+	BatchID string
+	// ReceivedAt backdates the records; only the population generator
+	// sets it, to give synthetic children a history.
+	ReceivedAt time.Time
+}
+
+// MaySend reports whether participant may send records of category c by
+// default: its competence (DESIGN.md §2). A commission's code is
+// "commission.<district>".
+func MaySend(participant string, c *category.Category) bool {
+	for _, s := range c.Senders {
+		switch {
+		case s == category.OrgAny, s == participant:
+			return true
+		case s == category.OrgCommission && strings.HasPrefix(participant, category.OrgCommission+"."):
+			return true
+		}
+	}
+	return false
+}
+
+// Prepare validates a record from its JSON and readies it for storing. The
+// error is of kind fault.Invalid or fault.Forbidden and lists every wrong
+// field.
+func (s *Service) Prepare(ctx context.Context, from Sender, raw []byte) (store.Submission, *Record, error) {
+	today := category.Today(s.now())
+	var r Record
+	errs := category.Decode(raw, &r, category.Context{Today: today}, "")
+	if len(errs) > 0 {
+		return store.Submission{}, &r, fault.E("registry.Prepare", fault.Invalid, errs)
+	}
+	cat, ok := category.Lookup(r.Category)
+	if !ok {
+		return store.Submission{}, &r, fault.E("registry.Prepare", fault.Invalid, category.Problem("category", "unknown_category"))
+	}
+	if !MaySend(from.Participant, cat) {
+		return store.Submission{}, &r, fault.E("registry.Prepare", fault.Forbidden, category.Problem("category", "forbidden_category"))
+	}
+	keys := r.Child.keys()
+	if len(keys) == 0 && (r.Child.Name == nil || r.Child.BirthDate.IsZero()) {
+		return store.Submission{}, &r, fault.E("registry.Prepare", fault.Invalid, category.Problem("child", "child_key_missing"))
+	}
+	f := profile.Fact{
+		Category: cat.Code, Sender: from.Participant, SourceID: r.SourceID, Action: r.Action,
+		EffectiveDate: r.EffectiveDate, BatchID: from.BatchID, ReceivedAt: from.ReceivedAt,
+	}
+	if f.ReceivedAt.IsZero() {
+		f.ReceivedAt = s.now()
+	}
+	if r.Action == profile.Upsert {
+		if len(r.Data) == 0 {
+			return store.Submission{}, &r, fault.E("registry.Prepare", fault.Invalid, category.Problem("data", "required"))
+		}
+		birth, err := s.birthDate(ctx, cat, keys, r)
+		if err != nil {
+			return store.Submission{}, &r, err
+		}
+		vctx := category.Context{Today: today, BirthDate: birth, Effective: r.EffectiveDate}
+		canon, payload, err := cat.Canonical(r.Data, vctx, "data")
+		if err != nil {
+			return store.Submission{}, &r, err
+		}
+		if bd := birth; !bd.IsZero() && r.EffectiveDate.Before(bd) {
+			return store.Submission{}, &r, fault.E("registry.Prepare", fault.Invalid, category.Problem("effective_date", "before_birth"))
+		}
+		f.Payload = canon
+		keys = append(keys, payloadKeys(payload, keys)...)
+	}
+	sum := sha256.Sum256(append([]byte(f.Action+"\x00"), f.Payload...))
+	f.ContentHash = hex.EncodeToString(sum[:])
+	var hints profile.Hints
+	if r.Child.Name != nil {
+		hints = profile.Hints{Name: *r.Child.Name, BirthDate: r.Child.BirthDate, MotherFIN: r.Child.MotherFIN}
+	}
+	detail, _ := json.Marshal(map[string]string{"batch": from.BatchID, "source_id": r.SourceID, "action": r.Action})
+	return store.Submission{Keys: keys, Hints: hints, Fact: f, Actor: from.Actor, Detail: string(detail)}, &r, nil
+}
+
+// birthDate is the child's birth date for the age rules: from the payload
+// of a birth registration, else from the profile of the child the keys
+// name, else from a keyless record's selector.
+func (s *Service) birthDate(ctx context.Context, cat *category.Category, keys []profile.Key, r Record) (category.Date, error) {
+	if cat == category.CatBirthRegistration {
+		var b struct {
+			BirthDate string `json:"birth_date"`
+		}
+		if json.Unmarshal(r.Data, &b) == nil {
+			if d, err := category.ParseDate(b.BirthDate); err == nil {
+				return d, nil
+			}
+		}
+		return category.Date{}, nil
+	}
+	d, err := s.store.BirthDate(ctx, keys)
+	if err != nil {
+		return category.Date{}, err
+	}
+	if d.IsZero() {
+		d = r.Child.BirthDate
+	}
+	return d, nil
+}
+
+// payloadKeys returns the identifying keys a payload carries that the
+// selector did not already give.
+func payloadKeys(p any, have []profile.Key) []profile.Key {
+	var ks []profile.Key
+	add := func(kind, value string) {
+		if value == "" {
+			return
+		}
+		for _, k := range append(have, ks...) {
+			if k.Kind == kind {
+				return
+			}
+		}
+		ks = append(ks, profile.Key{Kind: kind, Value: value})
+	}
+	switch p := p.(type) {
+	case *category.BirthRegistration:
+		add(profile.KeyFIN, p.FIN)
+		add(profile.KeyBirthCertificate, CertificateKey(p.Certificate.Series, p.Certificate.Number))
+	case *category.IdentityCard:
+		add(profile.KeyFIN, p.FIN)
+	case *category.ResidencePermit:
+		add(profile.KeyFIN, p.FIN)
+		add(profile.KeyResidencePermit, p.Number)
+	case *category.RefugeeCard:
+		add(profile.KeyRefugeeCard, p.Number)
+	}
+	return ks
+}
+
+// Submit validates and stores one record, atomically on its own. A refused
+// record gets an outcome listing every problem, leaves an audit entry and
+// stores nothing; the error is returned only when the Data Bank itself
+// failed.
+func (s *Service) Submit(ctx context.Context, from Sender, raw []byte) (Outcome, error) {
+	sub, rec, err := s.Prepare(ctx, from, raw)
+	if err != nil {
+		return s.refuse(ctx, from, rec, err)
+	}
+	res, err := s.store.Submit(ctx, sub)
+	if err != nil {
+		if fault.Is(err, fault.NotFound) {
+			return s.refuse(ctx, from, rec, fault.E("registry.Submit", fault.Invalid, category.Problem("source_id", "not_found")))
+		}
+		return Outcome{SourceID: rec.SourceID}, err
+	}
+	return Outcome{SourceID: rec.SourceID, Status: string(res.Status), ChildID: res.ChildID, FactID: res.FactID, Candidates: res.Candidates}, nil
+}
+
+// refuse turns a refusal into an outcome and audits it.
+func (s *Service) refuse(ctx context.Context, from Sender, rec *Record, err error) (Outcome, error) {
+	k := fault.KindOf(err)
+	if k != fault.Invalid && k != fault.Forbidden {
+		return Outcome{SourceID: rec.SourceID}, err
+	}
+	out := Outcome{SourceID: rec.SourceID, Status: Rejected, Errors: fault.FieldsOf(err)}
+	codes := make([]string, len(out.Errors))
+	for i, e := range out.Errors {
+		codes[i] = e.Field + ":" + e.Code
+	}
+	detail, _ := json.Marshal(map[string]any{"batch": from.BatchID, "source_id": rec.SourceID, "errors": codes})
+	aerr := s.store.Audit(ctx, audit.Entry{Actor: from.Actor, Action: "fact.submit", Category: rec.Category, Outcome: Rejected, Detail: string(detail)})
+	return out, aerr
+}
+
+// Identify finds the child a key names: a FIN, a birth certificate
+// ("SERIES/NUMBER"), a residence permit, a refugee card, or the internal
+// id ("id:123").
+func (s *Service) Identify(ctx context.Context, key string) (int64, error) {
+	k, err := ParseKey(key)
+	if err != nil {
+		return 0, err
+	}
+	if k.Kind == "id" {
+		var id int64
+		for _, r := range k.Value {
+			id = id*10 + int64(r-'0')
+		}
+		return id, nil
+	}
+	return s.store.FindChild(ctx, k)
+}
+
+var errBadKey = errors.New("not a FIN, birth certificate (SERIES/NUMBER), residence permit, refugee card or id:N")
+
+// ParseKey reads a child key as people type it.
+func ParseKey(key string) (profile.Key, error) {
+	key = strings.TrimSpace(key)
+	if rest, ok := strings.CutPrefix(key, "id:"); ok && rest != "" && strings.Trim(rest, "0123456789") == "" && len(rest) < 18 {
+		return profile.Key{Kind: "id", Value: rest}, nil
+	}
+	if fin, ok := azid.FIN(key); ok {
+		return profile.Key{Kind: profile.KeyFIN, Value: fin}, nil
+	}
+	if p, ok := azid.ResidencePermit(key); ok {
+		return profile.Key{Kind: profile.KeyResidencePermit, Value: p}, nil
+	}
+	if series, number, ok := strings.Cut(key, "/"); ok && series != "" && number != "" {
+		return profile.Key{Kind: profile.KeyBirthCertificate, Value: CertificateKey(series, number)}, nil
+	}
+	if r, ok := azid.RefugeeCard(key); ok {
+		return profile.Key{Kind: profile.KeyRefugeeCard, Value: r}, nil
+	}
+	return profile.Key{}, fault.E("registry.ParseKey", fault.Invalid, category.Problem("key", "child_key_missing"), errBadKey)
+}
+
+// Item is one record of a bulk load with its sender.
+type Item struct {
+	From Sender
+	Raw  []byte
+}
+
+// Load validates every item and stores them all in one transaction, or
+// none: the path the population generator loads through. The error names
+// the first item that failed.
+func (s *Service) Load(ctx context.Context, items []Item) error {
+	subs := make([]store.Submission, len(items))
+	for i, it := range items {
+		sub, rec, err := s.Prepare(ctx, it.From, it.Raw)
+		if err != nil {
+			return fault.E("registry.Load", fmt.Errorf("item %d (%s %s): %w", i, rec.Category, rec.SourceID, err))
+		}
+		subs[i] = sub
+	}
+	_, err := s.store.SubmitAll(ctx, subs)
+	return err
+}

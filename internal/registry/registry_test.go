@@ -1,0 +1,196 @@
+package registry_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/scfwca/databank/internal/audit"
+	"github.com/scfwca/databank/internal/category"
+	"github.com/scfwca/databank/internal/fault"
+	"github.com/scfwca/databank/internal/registry"
+	"github.com/scfwca/databank/internal/store"
+	"github.com/scfwca/databank/internal/store/storetest"
+)
+
+var (
+	ctx = context.Background()
+	now = time.Date(2026, 11, 22, 8, 0, 0, 0, time.UTC)
+)
+
+func clock() time.Time { return now }
+
+func sender(code string) registry.Sender {
+	return registry.Sender{Participant: code, Actor: audit.Actor{Kind: audit.Participant, ID: code}, BatchID: "b-1"}
+}
+
+// record builds an envelope around the first example of a category,
+// with fields of the payload replaced.
+func record(t *testing.T, c *category.Category, source, child string, data map[string]any) []byte {
+	t.Helper()
+	var payload map[string]any
+	json.Unmarshal(c.Examples()[0], &payload)
+	for k, v := range data {
+		payload[k] = v
+	}
+	p, _ := json.Marshal(payload)
+	return []byte(fmt.Sprintf(`{"source_id":%q,"category":%q,"child":%s,"effective_date":"2025-01-10","action":"upsert","data":%s}`,
+		source, c.Code, child, p))
+}
+
+const childFIN = `{"fin":"5ZK3N2P"}`
+
+func setup(t *testing.T, st *store.Store) *registry.Service {
+	reg := registry.New(st, clock)
+	out, err := reg.Submit(ctx, sender("justice"), record(t, category.CatBirthRegistration, "br-1", childFIN, nil))
+	if err != nil || out.Status != registry.Accepted {
+		t.Fatalf("birth registration: %+v, %v", out, err)
+	}
+	return reg
+}
+
+func TestSubmitAndReadProfile(t *testing.T) {
+	storetest.Each(t, clock, func(t *testing.T, st *store.Store) {
+		reg := setup(t, st)
+		out, err := reg.Submit(ctx, sender("education"), record(t, category.CatSchooling, "sc-1", childFIN, nil))
+		if err != nil || out.Status != registry.Accepted {
+			t.Fatalf("schooling: %+v, %v", out, err)
+		}
+		again, err := reg.Submit(ctx, sender("education"), record(t, category.CatSchooling, "sc-1", childFIN, nil))
+		if err != nil || again.Status != registry.Unchanged {
+			t.Fatalf("schooling again: %+v, %v", again, err)
+		}
+		// The child is found by its birth certificate too, which came in the payload.
+		for _, key := range []string{"5zk3n2p", "AB/123456", fmt.Sprintf("id:%d", out.ChildID)} {
+			v, err := reg.Profile(ctx, registry.Reader{Actor: audit.SystemActor("test")}, key, category.Date{})
+			if err != nil {
+				t.Fatalf("Profile(%s): %v", key, err)
+			}
+			if v.Summary.FIN != "5ZK3N2P" || v.Summary.Name.Given != "Əli" || v.Summary.Region != "baki" || *v.Summary.Age != 10 {
+				t.Errorf("summary = %+v", v.Summary)
+			}
+			codes := []string{}
+			for _, c := range v.Categories {
+				codes = append(codes, c.Code+":"+c.Records[0].Sender)
+			}
+			if !slices.Equal(codes, []string{"birth_registration:justice", "schooling:education"}) {
+				t.Errorf("categories = %v", codes)
+			}
+		}
+		// The profile as it stood before the schooling record was received.
+		old, err := reg.Profile(ctx, registry.Reader{Actor: audit.SystemActor("test")}, "5ZK3N2P", category.MustDate("2024-12-31"))
+		if err != nil || len(old.Categories) != 0 {
+			t.Errorf("as of 2024-12-31: %+v, %v; want no categories", old.Categories, err)
+		}
+		// A reader limited to some categories sees only those.
+		limited := registry.Reader{Actor: audit.SystemActor("test"), Show: func(c *category.Category) bool { return c.Class == category.Education }}
+		v, _ := reg.Profile(ctx, limited, "5ZK3N2P", category.Date{})
+		if len(v.Categories) != 1 || v.Categories[0].Code != "schooling" {
+			t.Errorf("limited reader sees %+v", v.Categories)
+		}
+		h, err := reg.History(ctx, limited, "5ZK3N2P", "schooling")
+		if err != nil || len(h) != 1 {
+			t.Errorf("History = %+v, %v", h, err)
+		}
+		if _, err := reg.History(ctx, limited, "5ZK3N2P", "birth_registration"); !fault.Is(err, fault.Forbidden) {
+			t.Errorf("History of a hidden category = %v; want forbidden", err)
+		}
+	})
+}
+
+func TestRefusals(t *testing.T) {
+	storetest.Each(t, clock, func(t *testing.T, st *store.Store) {
+		reg := setup(t, st)
+		before, _ := st.Count(ctx)
+		cases := []struct {
+			name   string
+			from   string
+			raw    []byte
+			fields []string // field:code, all of which must be listed
+		}{
+			{"not JSON", "education", []byte(`{"source_id":`), []string{":type_object"}},
+			{"envelope", "education", []byte(`{"category":"schooling","child":{},"effective_date":"2025-13-01","action":"delete","extra":1}`),
+				[]string{"source_id:required", "effective_date:date_format", "action:one_of", "extra:unknown_field"}},
+			{"unknown category", "education", []byte(`{"source_id":"x","category":"horoscope","child":{"fin":"5ZK3N2P"},"effective_date":"2025-01-10","action":"upsert","data":{}}`),
+				[]string{"category:unknown_category"}},
+			{"outside competence", "health", record(t, category.CatSchooling, "sc-9", childFIN, nil), []string{"category:forbidden_category"}},
+			{"no child key", "education", record(t, category.CatSchooling, "sc-9", `{}`, nil), []string{"child:child_key_missing"}},
+			{"bad FIN in selector", "education", record(t, category.CatSchooling, "sc-9", `{"fin":"OOOOOOO"}`, nil), []string{"child.fin:fin_format"}},
+			{"payload", "education", record(t, category.CatSchooling, "sc-9", childFIN, map[string]any{"grade": 15, "language": "xx"}),
+				[]string{"data.grade:max", "data.language:classifier"}},
+			// The child was born in 2016: at work in 2025 they would be 9.
+			{"implausible age", "labour", record(t, category.CatYouthEmployment, "ye-1", childFIN, map[string]any{"since": "2025-01-01"}),
+				[]string{"data.since:age_implausible"}},
+			{"retract unknown", "education", []byte(`{"source_id":"nope","category":"schooling","child":{"fin":"5ZK3N2P"},"effective_date":"2025-01-10","action":"retract"}`),
+				[]string{"source_id:not_found"}},
+		}
+		for _, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) {
+				out, err := reg.Submit(ctx, sender(tc.from), tc.raw)
+				if err != nil {
+					t.Fatalf("Submit returned an error for bad input: %v", err)
+				}
+				if out.Status != registry.Rejected {
+					t.Fatalf("status = %s; want rejected", out.Status)
+				}
+				got := map[string]bool{}
+				for _, e := range out.Errors {
+					got[e.Field+":"+e.Code] = true
+				}
+				for _, f := range tc.fields {
+					if !got[f] {
+						t.Errorf("missing %s in %v", f, out.Errors)
+					}
+				}
+			})
+		}
+		after, _ := st.Count(ctx)
+		if after.Facts != before.Facts || after.Children != before.Children {
+			t.Errorf("refused records wrote data: %+v → %+v", before, after)
+		}
+		if after.Audit != before.Audit+int64(len(cases)) {
+			t.Errorf("audit entries %d → %d; want one per refused record", before.Audit, after.Audit)
+		}
+		if _, err := st.VerifyAudit(ctx); err != nil {
+			t.Error(err)
+		}
+	})
+}
+
+func TestKeylessRecordBecomesCandidate(t *testing.T) {
+	storetest.Each(t, clock, func(t *testing.T, st *store.Store) {
+		reg := setup(t, st)
+		child := `{"name":{"given":"Ali","family":"Mamedov"},"birth_date":"2016-03-02","mother_fin":"3MN8P4Q"}`
+		out, err := reg.Submit(ctx, sender("education"), record(t, category.CatSchooling, "sc-2", child, nil))
+		if err != nil || out.Status != registry.Accepted || len(out.Candidates) != 1 {
+			t.Fatalf("keyless: %+v, %v; want accepted with one candidate", out, err)
+		}
+		// A name that only looks alike is not a candidate.
+		child = `{"name":{"given":"Vali","family":"Muradov"},"birth_date":"2016-03-02","mother_fin":"3MN8P4Q"}`
+		out, err = reg.Submit(ctx, sender("education"), record(t, category.CatSchooling, "sc-3", child, nil))
+		if err != nil || len(out.Candidates) != 0 {
+			t.Fatalf("unlike name: %+v, %v; want no candidate", out, err)
+		}
+	})
+}
+
+func TestParseKey(t *testing.T) {
+	for in, want := range map[string]string{
+		"5zk3n2p": "fin:5ZK3N2P", "AB/123456": "birth_certificate:AB/123456", "ab / 123 456": "birth_certificate:AB/123456",
+		"DYI1234567": "residence_permit:DYİ1234567", "id:42": "id:42",
+	} {
+		k, err := registry.ParseKey(in)
+		if err != nil || k.Kind+":"+k.Value != want {
+			t.Errorf("ParseKey(%q) = %+v, %v; want %s", in, k, err, want)
+		}
+	}
+	for _, bad := range []string{"", "hello world", "id:", "id:x1"} {
+		if _, err := registry.ParseKey(bad); !fault.Is(err, fault.Invalid) || !strings.Contains(err.Error(), "not a FIN") {
+			t.Errorf("ParseKey(%q) = %v; want invalid", bad, err)
+		}
+	}
+}

@@ -1,0 +1,356 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/scfwca/databank/internal/audit"
+	"github.com/scfwca/databank/internal/category"
+	"github.com/scfwca/databank/internal/fault"
+	"github.com/scfwca/databank/internal/profile"
+)
+
+// Child is everything stored about one child: its keys, the hints of
+// keyless records, every fact, and the current summary.
+type Child struct {
+	ID         int64
+	Keys       []profile.Key
+	Hints      profile.Hints
+	MergedInto int64
+	Facts      []profile.Fact
+	Summary    profile.Summary
+	Status     string
+}
+
+// FindChild returns the id of the child holding key.
+func (s *Store) FindChild(ctx context.Context, k profile.Key) (int64, error) {
+	var id int64
+	err := s.db.QueryRowContext(ctx, `SELECT child_id FROM child_keys WHERE kind = $1 AND value = $2`, k.Kind, k.Value).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, fault.E("store.FindChild", fault.NotFound, fmt.Errorf("no child with %s %s", k.Kind, k.Value))
+	}
+	if err != nil {
+		return 0, s.classify("store.FindChild", err)
+	}
+	return id, nil
+}
+
+// BirthDate returns the birth date of the child holding key, or the zero
+// date when the child or its birth date is not known.
+func (s *Store) BirthDate(ctx context.Context, keys []profile.Key) (category.Date, error) {
+	for _, k := range keys {
+		var bd string
+		err := s.db.QueryRowContext(ctx, `SELECT p.birth_date FROM child_keys k JOIN profiles p ON p.child_id = k.child_id
+			WHERE k.kind = $1 AND k.value = $2`, k.Kind, k.Value).Scan(&bd)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return category.Date{}, s.classify("store.BirthDate", err)
+		}
+		if bd == "" {
+			return category.Date{}, nil
+		}
+		return category.ParseDate(bd)
+	}
+	return category.Date{}, nil
+}
+
+// ReadChild returns everything stored about a child and leaves an audit
+// entry of the read, in one transaction. A merged child is followed to the
+// child it was merged into.
+func (s *Store) ReadChild(ctx context.Context, id int64, actor audit.Actor, detail string) (*Child, error) {
+	var c *Child
+	err := s.tx(ctx, "store.ReadChild", false, func(tx *sql.Tx) error {
+		var err error
+		for range 10 {
+			c, err = readChild(ctx, tx, id)
+			if err != nil || c.MergedInto == 0 {
+				break
+			}
+			id = c.MergedInto
+		}
+		if err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, audit.Entry{Actor: actor, Action: "profile.read", ChildID: c.ID, Outcome: "allowed", Detail: detail})
+	})
+	return c, err
+}
+
+func readChild(ctx context.Context, q querier, id int64) (*Child, error) {
+	c := &Child{ID: id}
+	var bd string
+	var merged sql.NullInt64
+	err := q.QueryRowContext(ctx, `SELECT hint_given, hint_family, hint_patronymic, hint_birth_date, hint_mother_fin, merged_into
+		FROM children WHERE id = $1`, id).Scan(&c.Hints.Name.Given, &c.Hints.Name.Family, &c.Hints.Name.Patronymic, &bd,
+		&c.Hints.MotherFIN, &merged)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fault.E("store.ReadChild", fault.NotFound, fmt.Errorf("no child %d", id))
+	}
+	if err != nil {
+		return nil, err
+	}
+	c.MergedInto = merged.Int64
+	if bd != "" {
+		c.Hints.BirthDate, _ = category.ParseDate(bd)
+	}
+	if c.Keys, err = keysOf(ctx, q, id); err != nil {
+		return nil, err
+	}
+	if c.Facts, err = factsOf(ctx, q, id); err != nil {
+		return nil, err
+	}
+	err = q.QueryRowContext(ctx, `SELECT status FROM profiles WHERE child_id = $1`, id).Scan(&c.Status)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, err
+	}
+	return c, nil
+}
+
+func keysOf(ctx context.Context, q querier, id int64) ([]profile.Key, error) {
+	rows, err := q.QueryContext(ctx, `SELECT kind, value FROM child_keys WHERE child_id = $1 ORDER BY kind, value`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	keys := []profile.Key{}
+	for rows.Next() {
+		var k profile.Key
+		if err := rows.Scan(&k.Kind, &k.Value); err != nil {
+			return nil, err
+		}
+		keys = append(keys, k)
+	}
+	return keys, rows.Err()
+}
+
+// reproject recomputes a child's summary from its current facts and
+// stores it, in the transaction of the change that called for it.
+func (s *Store) reproject(ctx context.Context, tx *sql.Tx, childID int64) error {
+	c, err := readChild(ctx, tx, childID)
+	if err != nil {
+		return err
+	}
+	if c.MergedInto != 0 {
+		_, err := tx.ExecContext(ctx, `DELETE FROM profiles WHERE child_id = $1`, childID)
+		return err
+	}
+	fin := ""
+	for _, k := range c.Keys {
+		if k.Kind == profile.KeyFIN {
+			fin = k.Value
+		}
+	}
+	sum := profile.Project(profile.Knows(c.Facts, category.Date{}), fin, c.Hints, category.Today(s.now()))
+	status := "active"
+	if sum.Deceased {
+		status = "deceased"
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO profiles (child_id, fin, given_name, family_name, patronymic, name_key,
+		family_root, birth_date, sex, citizenship, region, district, care_status, mother_fin, father_fin, categories,
+		status, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+		ON CONFLICT (child_id) DO UPDATE SET fin = excluded.fin, given_name = excluded.given_name,
+		family_name = excluded.family_name, patronymic = excluded.patronymic, name_key = excluded.name_key,
+		family_root = excluded.family_root, birth_date = excluded.birth_date, sex = excluded.sex,
+		citizenship = excluded.citizenship, region = excluded.region, district = excluded.district,
+		care_status = excluded.care_status, mother_fin = excluded.mother_fin, father_fin = excluded.father_fin,
+		categories = excluded.categories,
+		status = CASE WHEN profiles.status = 'archived' THEN profiles.status ELSE excluded.status END,
+		updated_at = excluded.updated_at`,
+		childID, sum.FIN, sum.Name.Given, sum.Name.Family, sum.Name.Patronymic, sum.NameKey, sum.FamilyRoot,
+		sum.BirthDate.String(), sum.Sex, sum.Citizenship, sum.Region, sum.District, sum.CareStatus, sum.MotherFIN,
+		sum.FatherFIN, sum.Categories, status, micros(s.now()))
+	return err
+}
+
+// StoredSummary returns the summary row kept for a child, as search and
+// reports see it.
+func (s *Store) StoredSummary(ctx context.Context, childID int64) (profile.Summary, string, error) {
+	var sum profile.Summary
+	var bd, status string
+	err := s.db.QueryRowContext(ctx, `SELECT fin, given_name, family_name, patronymic, name_key, family_root, birth_date,
+		sex, citizenship, region, district, care_status, mother_fin, father_fin, categories, status
+		FROM profiles WHERE child_id = $1`, childID).Scan(&sum.FIN, &sum.Name.Given, &sum.Name.Family, &sum.Name.Patronymic,
+		&sum.NameKey, &sum.FamilyRoot, &bd, &sum.Sex, &sum.Citizenship, &sum.Region, &sum.District, &sum.CareStatus,
+		&sum.MotherFIN, &sum.FatherFIN, &sum.Categories, &status)
+	if errors.Is(err, sql.ErrNoRows) {
+		return sum, "", fault.E("store.StoredSummary", fault.NotFound, fmt.Errorf("no profile for child %d", childID))
+	}
+	if err != nil {
+		return sum, "", s.classify("store.StoredSummary", err)
+	}
+	if bd != "" {
+		sum.BirthDate, _ = category.ParseDate(bd)
+	}
+	sum.Deceased = status == "deceased"
+	return sum, status, nil
+}
+
+func addCandidate(ctx context.Context, tx *sql.Tx, childID, candidateID int64, reason string, now interface{ UnixMicro() int64 }) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO match_candidates (child_id, candidate_id, reason, created_at)
+		VALUES ($1, $2, $3, $4) ON CONFLICT (child_id, candidate_id) DO NOTHING`, childID, candidateID, reason, now.UnixMicro())
+	return err
+}
+
+// Candidate is a pair of children that may be one.
+type Candidate struct {
+	ChildID     int64  `json:"child_id"`
+	CandidateID int64  `json:"candidate_id"`
+	Reason      string `json:"reason"`
+	Resolution  string `json:"resolution,omitempty"`
+}
+
+// Candidates lists the unresolved candidate matches.
+func (s *Store) Candidates(ctx context.Context, limit int) ([]Candidate, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT child_id, candidate_id, reason, resolution FROM match_candidates
+		WHERE resolution = '' ORDER BY created_at, child_id LIMIT $1`, limit)
+	if err != nil {
+		return nil, s.classify("store.Candidates", err)
+	}
+	defer rows.Close()
+	var out []Candidate
+	for rows.Next() {
+		var c Candidate
+		if err := rows.Scan(&c.ChildID, &c.CandidateID, &c.Reason, &c.Resolution); err != nil {
+			return nil, s.classify("store.Candidates", err)
+		}
+		out = append(out, c)
+	}
+	return out, s.classify("store.Candidates", rows.Err())
+}
+
+// Merge makes one child of two: the facts and keys of merged move to kept,
+// merged points to kept, and what moved is recorded so that Split can undo
+// it. It returns the merge's id.
+func (s *Store) Merge(ctx context.Context, kept, merged int64, actor audit.Actor, reason string) (int64, error) {
+	if kept == merged {
+		return 0, fault.E("store.Merge", fault.Invalid, "a child cannot be merged into itself")
+	}
+	var mergeID int64
+	err := s.tx(ctx, "store.Merge", false, func(tx *sql.Tx) error {
+		for _, id := range []int64{kept, merged} {
+			c, err := readChild(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			if c.MergedInto != 0 {
+				return fault.E("store.Merge", fault.Conflict, fmt.Errorf("child %d is already merged into %d", id, c.MergedInto))
+			}
+		}
+		m, err := readChild(ctx, tx, merged)
+		if err != nil {
+			return err
+		}
+		factIDs := make([]int64, len(m.Facts))
+		for i, f := range m.Facts {
+			factIDs[i] = f.ID
+		}
+		fj, _ := json.Marshal(factIDs)
+		kj, _ := json.Marshal(m.Keys)
+		for _, q := range []string{
+			`UPDATE facts SET child_id = $1 WHERE child_id = $2`,
+			`UPDATE child_keys SET child_id = $1 WHERE child_id = $2`,
+			`UPDATE children SET merged_into = $1 WHERE id = $2`,
+		} {
+			if _, err := tx.ExecContext(ctx, q, kept, merged); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE match_candidates SET resolution = 'merged'
+			WHERE (child_id = $1 AND candidate_id = $2) OR (child_id = $2 AND candidate_id = $1)`, kept, merged); err != nil {
+			return err
+		}
+		err = tx.QueryRowContext(ctx, `INSERT INTO merges (kept_id, merged_id, fact_ids, key_list, actor, reason, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, kept, merged, string(fj), string(kj), actor.ID, reason,
+			micros(s.now())).Scan(&mergeID)
+		if err != nil {
+			return err
+		}
+		for _, id := range []int64{merged, kept} {
+			if err := s.reproject(ctx, tx, id); err != nil {
+				return err
+			}
+		}
+		detail, _ := json.Marshal(map[string]any{"merge": mergeID, "kept": kept, "merged": merged, "reason": reason})
+		return s.appendAudit(ctx, tx, audit.Entry{Actor: actor, Action: "child.merge", ChildID: kept, Outcome: "done", Detail: string(detail)})
+	})
+	return mergeID, err
+}
+
+// Split undoes a merge: the facts and keys that moved go back, and both
+// children are projected anew. Facts that arrived for the kept child after
+// the merge stay with it.
+func (s *Store) Split(ctx context.Context, mergeID int64, actor audit.Actor, reason string) error {
+	return s.tx(ctx, "store.Split", false, func(tx *sql.Tx) error {
+		var kept, merged int64
+		var fj, kj string
+		var undone sql.NullInt64
+		err := tx.QueryRowContext(ctx, `SELECT kept_id, merged_id, fact_ids, key_list, undone_at FROM merges WHERE id = $1`,
+			mergeID).Scan(&kept, &merged, &fj, &kj, &undone)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fault.E("store.Split", fault.NotFound, fmt.Errorf("no merge %d", mergeID))
+		}
+		if err != nil {
+			return err
+		}
+		if undone.Valid {
+			return fault.E("store.Split", fault.Conflict, fmt.Errorf("merge %d is already undone", mergeID))
+		}
+		var factIDs []int64
+		var keys []profile.Key
+		if err := json.Unmarshal([]byte(fj), &factIDs); err != nil {
+			return err
+		}
+		if err := json.Unmarshal([]byte(kj), &keys); err != nil {
+			return err
+		}
+		for _, id := range factIDs {
+			if _, err := tx.ExecContext(ctx, `UPDATE facts SET child_id = $1 WHERE id = $2`, merged, id); err != nil {
+				return err
+			}
+		}
+		for _, k := range keys {
+			if _, err := tx.ExecContext(ctx, `UPDATE child_keys SET child_id = $1 WHERE kind = $2 AND value = $3`,
+				merged, k.Kind, k.Value); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE children SET merged_into = NULL WHERE id = $1`, merged); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE merges SET undone_at = $1 WHERE id = $2`, micros(s.now()), mergeID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE match_candidates SET resolution = 'split'
+			WHERE (child_id = $1 AND candidate_id = $2) OR (child_id = $2 AND candidate_id = $1)`, kept, merged); err != nil {
+			return err
+		}
+		for _, id := range []int64{kept, merged} {
+			if err := s.reproject(ctx, tx, id); err != nil {
+				return err
+			}
+		}
+		detail, _ := json.Marshal(map[string]any{"merge": mergeID, "kept": kept, "merged": merged, "reason": reason})
+		return s.appendAudit(ctx, tx, audit.Entry{Actor: actor, Action: "child.split", ChildID: merged, Outcome: "done", Detail: string(detail)})
+	})
+}
+
+// Counts are the sizes of the main tables.
+type Counts struct {
+	Children int64 `json:"children"`
+	Facts    int64 `json:"facts"`
+	Audit    int64 `json:"audit_entries"`
+}
+
+// Count returns the sizes of the main tables.
+func (s *Store) Count(ctx context.Context) (Counts, error) {
+	var c Counts
+	err := s.db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM children WHERE merged_into IS NULL),
+		(SELECT count(*) FROM facts), (SELECT seq FROM audit_head WHERE id = 1)`).Scan(&c.Children, &c.Facts, &c.Audit)
+	return c, s.classify("store.Count", err)
+}

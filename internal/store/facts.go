@@ -1,0 +1,308 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/scfwca/databank/internal/audit"
+	"github.com/scfwca/databank/internal/category"
+	"github.com/scfwca/databank/internal/fault"
+	"github.com/scfwca/databank/internal/profile"
+)
+
+// Submission is one validated record to store.
+type Submission struct {
+	// Keys identify the child, strongest first; they come from the
+	// record's child selector and from its payload (a birth registration
+	// carries the FIN and the certificate).
+	Keys []profile.Key
+	// Hints are what a keyless record says of the child.
+	Hints profile.Hints
+	// Fact is the new version: category, sender, source id, action,
+	// effective date, payload, content hash, batch and received time.
+	Fact profile.Fact
+	// Actor is who sends it, for the audit entry.
+	Actor audit.Actor
+	// Detail is extra JSON for the audit entry.
+	Detail string
+}
+
+// Status is what became of a submitted record.
+type Status string
+
+// The outcomes of a submission.
+const (
+	Accepted  Status = "accepted"
+	Unchanged Status = "unchanged"
+)
+
+// Result is what a submission did.
+type Result struct {
+	Status  Status
+	ChildID int64
+	FactID  int64
+	// Candidates are other children this one may be, left for the
+	// operator to merge or not.
+	Candidates []int64
+}
+
+// Submit stores a record as a new fact, idempotently: the same record with
+// the same content changes nothing; new content supersedes the previous
+// version; a retraction is a fact too. The child's profile projection and
+// the audit entry are written in the same transaction.
+func (s *Store) Submit(ctx context.Context, sub Submission) (Result, error) {
+	var res Result
+	err := s.tx(ctx, "store.Submit", false, func(tx *sql.Tx) error {
+		var err error
+		res, err = s.submit(ctx, tx, sub)
+		return err
+	})
+	return res, err
+}
+
+// SubmitAll stores many records in one transaction, all or none: the bulk
+// path for loading a population, where one commit per record would spend
+// the time on disk flushes.
+func (s *Store) SubmitAll(ctx context.Context, subs []Submission) ([]Result, error) {
+	out := make([]Result, len(subs))
+	err := s.tx(ctx, "store.SubmitAll", false, func(tx *sql.Tx) error {
+		for i, sub := range subs {
+			var err error
+			if out[i], err = s.submit(ctx, tx, sub); err != nil {
+				return fmt.Errorf("record %d (%s %s): %w", i, sub.Fact.Category, sub.Fact.SourceID, err)
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+func (s *Store) submit(ctx context.Context, tx *sql.Tx, sub Submission) (Result, error) {
+	f := sub.Fact
+	prev, err := currentVersion(ctx, tx, f.Sender, f.Category, f.SourceID)
+	if err != nil {
+		return Result{}, err
+	}
+	childID, candidates, err := s.resolveChild(ctx, tx, sub, prev)
+	if err != nil {
+		return Result{}, err
+	}
+	if prev != nil && prev.ChildID == childID && prev.ContentHash == f.ContentHash && prev.Action == f.Action &&
+		prev.EffectiveDate == f.EffectiveDate {
+		if err := s.appendAudit(ctx, tx, audit.Entry{
+			Actor: sub.Actor, Action: "fact.submit", ChildID: childID, Category: f.Category,
+			Outcome: string(Unchanged), Detail: sub.Detail,
+		}); err != nil {
+			return Result{}, err
+		}
+		return Result{Status: Unchanged, ChildID: childID, FactID: prev.ID}, nil
+	}
+	if prev == nil && f.Action == profile.Retract {
+		return Result{}, fault.E("store.Submit", fault.NotFound, fmt.Errorf("no record %q to retract", f.SourceID))
+	}
+	var supersedes sql.NullInt64
+	if prev != nil {
+		supersedes = sql.NullInt64{Int64: prev.ID, Valid: true}
+		if _, err := tx.ExecContext(ctx, `UPDATE facts SET is_current = 0 WHERE id = $1`, prev.ID); err != nil {
+			return Result{}, err
+		}
+	}
+	var payload sql.NullString
+	if f.Action == profile.Upsert {
+		payload = sql.NullString{String: string(f.Payload), Valid: true}
+	}
+	var id int64
+	err = tx.QueryRowContext(ctx, `INSERT INTO facts (child_id, category, sender, source_id, action, effective_date,
+		received_at, payload, content_hash, batch_id, supersedes, is_current)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1) RETURNING id`,
+		childID, f.Category, f.Sender, f.SourceID, f.Action, f.EffectiveDate.String(),
+		micros(f.ReceivedAt), payload, f.ContentHash, f.BatchID, supersedes).Scan(&id)
+	if err != nil {
+		return Result{}, err
+	}
+	if err := s.reproject(ctx, tx, childID); err != nil {
+		return Result{}, err
+	}
+	if prev != nil && prev.ChildID != childID {
+		// The sender moved its record to another child.
+		if err := s.reproject(ctx, tx, prev.ChildID); err != nil {
+			return Result{}, err
+		}
+	}
+	detail := sub.Detail
+	if err := s.appendAudit(ctx, tx, audit.Entry{
+		Actor: sub.Actor, Action: "fact.submit", ChildID: childID, Category: f.Category,
+		Outcome: string(Accepted), Detail: detail,
+	}); err != nil {
+		return Result{}, err
+	}
+	return Result{Status: Accepted, ChildID: childID, FactID: id, Candidates: candidates}, nil
+}
+
+// currentVersion returns the current version of a record, or nil.
+func currentVersion(ctx context.Context, tx *sql.Tx, sender, cat, source string) (*profile.Fact, error) {
+	row := tx.QueryRowContext(ctx, `SELECT `+factColumns+` FROM facts
+		WHERE sender = $1 AND category = $2 AND source_id = $3 AND is_current = 1`, sender, cat, source)
+	f, err := scanFact(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	return f, err
+}
+
+// resolveChild finds the child the submission is about, creating it when
+// no key matches, and records candidate matches for the operator instead of
+// merging children silently.
+func (s *Store) resolveChild(ctx context.Context, tx *sql.Tx, sub Submission, prev *profile.Fact) (int64, []int64, error) {
+	var childID int64
+	var others []int64
+	var unclaimed []profile.Key
+	for _, k := range sub.Keys {
+		var id int64
+		err := tx.QueryRowContext(ctx, `SELECT child_id FROM child_keys WHERE kind = $1 AND value = $2`, k.Kind, k.Value).Scan(&id)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			unclaimed = append(unclaimed, k)
+		case err != nil:
+			return 0, nil, err
+		case childID == 0:
+			childID = id
+		case id != childID:
+			// Two keys of one record name two children: the stronger key
+			// wins and the operator is asked about the other.
+			others = append(others, id)
+		}
+	}
+	if childID == 0 && len(sub.Keys) == 0 && prev != nil {
+		childID = prev.ChildID // a keyless record sent again
+	}
+	var candidates []int64
+	if childID == 0 {
+		h := sub.Hints
+		err := tx.QueryRowContext(ctx, `INSERT INTO children (created_at, hint_given, hint_family, hint_patronymic,
+			hint_birth_date, hint_mother_fin) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+			micros(s.now()), h.Name.Given, h.Name.Family, h.Name.Patronymic, h.BirthDate.String(), h.MotherFIN).Scan(&childID)
+		if err != nil {
+			return 0, nil, err
+		}
+		if len(sub.Keys) == 0 {
+			candidates, err = s.matchCandidates(ctx, tx, childID, h)
+			if err != nil {
+				return 0, nil, err
+			}
+		}
+	}
+	for _, k := range unclaimed {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO child_keys (kind, value, child_id) VALUES ($1, $2, $3)`,
+			k.Kind, k.Value, childID); err != nil {
+			return 0, nil, err
+		}
+	}
+	for _, o := range others {
+		if err := addCandidate(ctx, tx, childID, o, "conflicting_keys", s.now()); err != nil {
+			return 0, nil, err
+		}
+		candidates = append(candidates, o)
+	}
+	return childID, candidates, nil
+}
+
+// matchCandidates records as candidates the children with the same folded
+// name, birth date and mother's FIN as a new keyless child.
+func (s *Store) matchCandidates(ctx context.Context, tx *sql.Tx, childID int64, h profile.Hints) ([]int64, error) {
+	key := profile.NameKey(h.Name)
+	if key == "" || h.BirthDate.IsZero() {
+		return nil, nil
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT child_id FROM profiles
+		WHERE name_key = $1 AND birth_date = $2 AND ($3 = '' OR mother_fin = $3 OR mother_fin = '') AND child_id <> $4
+		ORDER BY child_id LIMIT 20`, key, h.BirthDate.String(), h.MotherFIN, childID)
+	if err != nil {
+		return nil, err
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for _, id := range ids {
+		if err := addCandidate(ctx, tx, childID, id, "name_birth_mother", s.now()); err != nil {
+			return nil, err
+		}
+	}
+	return ids, nil
+}
+
+const factColumns = `id, child_id, category, sender, source_id, action, effective_date, received_at,
+	payload, content_hash, batch_id, supersedes, is_current`
+
+type scanner interface{ Scan(...any) error }
+
+func scanFact(r scanner) (*profile.Fact, error) {
+	var f profile.Fact
+	var eff string
+	var received int64
+	var payload sql.NullString
+	var supersedes sql.NullInt64
+	var current int
+	if err := r.Scan(&f.ID, &f.ChildID, &f.Category, &f.Sender, &f.SourceID, &f.Action, &eff, &received,
+		&payload, &f.ContentHash, &f.BatchID, &supersedes, &current); err != nil {
+		return nil, err
+	}
+	d, err := category.ParseDate(eff)
+	if err != nil {
+		return nil, fmt.Errorf("fact %d: %w", f.ID, err)
+	}
+	f.EffectiveDate, f.ReceivedAt, f.Supersedes, f.Current = d, fromMicros(received), supersedes.Int64, current == 1
+	if payload.Valid {
+		f.Payload = json.RawMessage(payload.String)
+	}
+	return &f, nil
+}
+
+// factsOf returns every fact of a child, oldest first.
+func factsOf(ctx context.Context, q querier, childID int64) ([]profile.Fact, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+factColumns+` FROM facts WHERE child_id = $1 ORDER BY id`, childID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []profile.Fact
+	for rows.Next() {
+		f, err := scanFact(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *f)
+	}
+	return out, rows.Err()
+}
+
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+func placeholders(from, n int) string {
+	var b strings.Builder
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "$%d", from+i)
+	}
+	return b.String()
+}

@@ -1,0 +1,221 @@
+// Package store keeps the Data Bank's data in SQLite or PostgreSQL through
+// one set of hand-written SQL statements. Its public methods own their
+// transactions; what a change needs to be consistent — the fact, the
+// profile projection and the audit entry — is written in one of them.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"modernc.org/sqlite"               // registers the "sqlite" driver
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/scfwca/databank/internal/fault"
+	"github.com/scfwca/databank/internal/i18n"
+)
+
+// Engine is a database engine the store runs on.
+type Engine string
+
+// The engines.
+const (
+	SQLite   Engine = "sqlite"
+	Postgres Engine = "postgres"
+)
+
+// Store is the Data Bank's database.
+type Store struct {
+	db     *sql.DB
+	engine Engine
+	now    func() time.Time
+}
+
+// Options tune how a store is opened.
+type Options struct {
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+	// MaxConns bounds the connection pool; 0 picks a default per engine.
+	MaxConns int
+}
+
+// IsPostgres reports whether dsn names a PostgreSQL database rather than a
+// SQLite file.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Open connects to the database named by dsn: a postgres:// URL, or the
+// path of a SQLite file, created with its directory if missing. It does
+// not wait for the database to answer, so that a server can start while
+// its database is down: see Ping, Migrate and CheckSchema.
+func Open(dsn string, opt Options) (*Store, error) {
+	s := &Store{now: opt.Now}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	var err error
+	if IsPostgres(dsn) {
+		s.engine = Postgres
+		s.db, err = sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, fault.E("store.Open", fault.Invalid, err)
+		}
+		n := opt.MaxConns
+		if n == 0 {
+			n = 20
+		}
+		s.db.SetMaxOpenConns(n)
+		s.db.SetMaxIdleConns(n)
+		s.db.SetConnMaxIdleTime(5 * time.Minute)
+	} else {
+		s.engine = SQLite
+		s.db, err = openSQLite(dsn, opt.MaxConns)
+		if err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// openSQLite opens a SQLite file with the settings that keep every
+// committed transaction through a crash of the process or the machine:
+//
+//   - journal_mode=WAL: readers never block the writer, and a commit is
+//     one append to the write-ahead log;
+//   - synchronous=FULL: the log is fsync'ed at every commit, so a commit
+//     that returned survives even a power loss (NORMAL would survive a
+//     killed process but could lose the last commits on power loss);
+//   - _txlock=immediate: a writing transaction takes the write lock when it
+//     begins, so two writers never deadlock upgrading read locks, and
+//     busy_timeout lets it wait its turn instead of failing;
+//   - foreign_keys=ON: the schema's references are enforced as on
+//     PostgreSQL.
+func openSQLite(path string, maxConns int) (*sql.DB, error) {
+	if path == "" {
+		return nil, fault.E("store.Open", fault.Invalid, "no database file given")
+	}
+	if dir := filepath.Dir(path); dir != "." {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fault.E("store.Open", err)
+		}
+	}
+	q := url.Values{}
+	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(ON)", "busy_timeout(10000)"} {
+		q.Add("_pragma", p)
+	}
+	q.Set("_txlock", "immediate")
+	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, fault.E("store.Open", fault.Invalid, err)
+	}
+	if maxConns == 0 {
+		maxConns = 8
+	}
+	db.SetMaxOpenConns(maxConns)
+	db.SetMaxIdleConns(maxConns)
+	return db, nil
+}
+
+// Engine returns the engine the store runs on.
+func (s *Store) Engine() Engine { return s.engine }
+
+// DB returns the underlying database handle, for tools that measure the
+// engine itself next to the store.
+func (s *Store) DB() *sql.DB { return s.db }
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.db.PingContext(ctx); err != nil {
+		return s.classify("store.Ping", err)
+	}
+	return nil
+}
+
+var (
+	msgUnavailable = i18n.T("Məlumat bazası hazırda əlçatan deyil; bir az sonra yenidən cəhd edin",
+		"The database is unavailable at the moment; try again shortly",
+		"База данных сейчас недоступна; повторите попытку позже")
+	msgCorrupt = i18n.T("Məlumat bazası faylı zədələnib və ya Məlumat Bankına aid deyil",
+		"The database file is corrupt or is not a Data Bank database",
+		"Файл базы данных повреждён или не является базой Банка данных")
+)
+
+// classify gives a database error its kind: a database that cannot be
+// reached is Unavailable, a corrupt file is Other with a message that says
+// so, a constraint violation is Conflict.
+func (s *Store) classify(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return fault.E(op, fault.Unavailable, err, msgUnavailable)
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() & 0xff {
+		case sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB:
+			return fault.E(op, fault.Other, err, msgCorrupt)
+		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_FULL:
+			return fault.E(op, fault.Unavailable, err, msgUnavailable)
+		case sqlite3.SQLITE_CONSTRAINT:
+			return fault.E(op, fault.Conflict, err)
+		}
+		return fault.E(op, err)
+	}
+	if code, ok := pgCode(err); ok {
+		switch {
+		case strings.HasPrefix(code, "23"): // integrity constraint violation
+			return fault.E(op, fault.Conflict, err)
+		case strings.HasPrefix(code, "08"), strings.HasPrefix(code, "57"), strings.HasPrefix(code, "53"), code == "25006":
+			// connection exception, operator intervention (shutdown,
+			// recovery), insufficient resources, read-only transaction
+			// (a standby after failover)
+			return fault.E(op, fault.Unavailable, err, msgUnavailable)
+		}
+		return fault.E(op, err)
+	}
+	if isConnError(err) {
+		return fault.E(op, fault.Unavailable, err, msgUnavailable)
+	}
+	return fault.E(op, err)
+}
+
+// tx runs fn in a transaction, committing if it returns nil. A read-only
+// transaction does not take SQLite's write lock.
+func (s *Store) tx(ctx context.Context, op string, readOnly bool, fn func(*sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: readOnly})
+	if err != nil {
+		return s.classify(op, err)
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		if _, ok := err.(*fault.Error); ok {
+			return err
+		}
+		return s.classify(op, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return s.classify(op, err)
+	}
+	return nil
+}
+
+// micros returns t as microseconds since the Unix epoch, the form times
+// are stored in on both engines.
+func micros(t time.Time) int64 { return t.UnixMicro() }
+
+func fromMicros(us int64) time.Time { return time.UnixMicro(us).UTC() }
+
+func errorf(format string, args ...any) error { return fmt.Errorf(format, args...) }

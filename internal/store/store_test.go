@@ -1,0 +1,353 @@
+package store_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/scfwca/databank/internal/audit"
+	"github.com/scfwca/databank/internal/category"
+	"github.com/scfwca/databank/internal/fault"
+	"github.com/scfwca/databank/internal/profile"
+	"github.com/scfwca/databank/internal/store"
+	"github.com/scfwca/databank/internal/store/storetest"
+)
+
+var (
+	ctx     = context.Background()
+	discard = slog.New(slog.DiscardHandler)
+	t0      = time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
+	actor   = audit.Actor{Kind: audit.Participant, ID: "justice"}
+)
+
+func clock() func() time.Time { return func() time.Time { return t0 } }
+
+// fact builds a submission of a record with the given payload.
+func fact(sender, cat, source, payload string, keys ...profile.Key) store.Submission {
+	action := profile.Upsert
+	if payload == "" {
+		action = profile.Retract
+	}
+	sum := sha256.Sum256([]byte(action + payload))
+	f := profile.Fact{
+		Category: cat, Sender: sender, SourceID: source, Action: action,
+		EffectiveDate: category.MustDate("2026-03-01"), ReceivedAt: t0, ContentHash: hex.EncodeToString(sum[:]),
+	}
+	if payload != "" {
+		f.Payload = []byte(payload)
+	}
+	return store.Submission{Keys: keys, Fact: f, Actor: actor, Detail: "{}"}
+}
+
+func fin(v string) profile.Key { return profile.Key{Kind: profile.KeyFIN, Value: v} }
+
+const birth = `{"name":{"given":"Əli","family":"Məmmədov"},"sex":"male","birth_date":"2016-03-02","birth_place":{"district":"sabail"},"citizenship":"AZE","mother_fin":"3MN8P4Q"}`
+
+func TestMigrate(t *testing.T) {
+	storetest.Each(t, clock(), func(t *testing.T, st *store.Store) {
+		v, err := st.Version(ctx)
+		if err != nil || v != st.LatestVersion() || v < 1 {
+			t.Fatalf("Version = %d, %v; want %d", v, err, st.LatestVersion())
+		}
+		if err := st.Migrate(ctx, discard); err != nil {
+			t.Fatalf("second Migrate: %v", err)
+		}
+		if err := st.CheckSchema(ctx); err != nil {
+			t.Fatalf("CheckSchema: %v", err)
+		}
+		// A schema newer than the program is refused by both.
+		if _, err := st.DB().Exec(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 0)`); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.Migrate(ctx, discard); !fault.Is(err, fault.Conflict) || !strings.Contains(err.Error(), "newer") {
+			t.Errorf("Migrate on a newer schema = %v; want a conflict saying it is newer", err)
+		}
+		if err := st.CheckSchema(ctx); err == nil {
+			t.Error("CheckSchema accepted a newer schema")
+		}
+	})
+}
+
+func TestRefusesForeignDatabase(t *testing.T) {
+	for _, e := range storetest.Engines() {
+		t.Run(string(e), func(t *testing.T) {
+			st, err := store.Open(storetest.DSN(t, e), store.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			if _, err := st.DB().Exec(`CREATE TABLE invoices (id INTEGER PRIMARY KEY)`); err != nil {
+				t.Fatal(err)
+			}
+			err = st.Migrate(ctx, discard)
+			if err == nil || !strings.Contains(err.Error(), "no Data Bank marker") {
+				t.Fatalf("Migrate on a foreign database = %v; want a refusal", err)
+			}
+			if msg, _ := fault.MessageOf(err); !strings.Contains(msg.EN, "not a Data Bank database") {
+				t.Errorf("message = %q", msg.EN)
+			}
+		})
+	}
+}
+
+func TestRefusesCorruptSQLiteFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "corrupt.db")
+	junk := []byte(strings.Repeat("this is not a database file ", 200))
+	if err := os.WriteFile(path, junk, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	err = st.Migrate(ctx, discard)
+	msg, _ := fault.MessageOf(err)
+	if err == nil || !strings.Contains(msg.EN, "corrupt") {
+		t.Fatalf("Migrate on a corrupt file = %v (%q); want an error saying it is corrupt", err, msg.EN)
+	}
+}
+
+func TestUnreachablePostgresIsUnavailable(t *testing.T) {
+	// Port 1 on loopback: nothing listens there.
+	st, err := store.Open("postgres://nobody@127.0.0.1:1/none?sslmode=disable&connect_timeout=2", store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.Ping(ctx); !fault.Is(err, fault.Unavailable) {
+		t.Fatalf("Ping = %v (kind %v); want unavailable", err, fault.KindOf(err))
+	}
+	if _, err := st.Version(ctx); !fault.Is(err, fault.Unavailable) {
+		t.Fatalf("Version = %v; want unavailable", err)
+	}
+}
+
+func TestSubmitIsIdempotentAndSupersedes(t *testing.T) {
+	storetest.Each(t, clock(), func(t *testing.T, st *store.Store) {
+		first, err := st.Submit(ctx, fact("justice", "birth_registration", "br-1", birth, fin("5ZK3N2P")))
+		if err != nil || first.Status != store.Accepted || first.ChildID == 0 {
+			t.Fatalf("first Submit = %+v, %v", first, err)
+		}
+		again, err := st.Submit(ctx, fact("justice", "birth_registration", "br-1", birth, fin("5ZK3N2P")))
+		if err != nil || again.Status != store.Unchanged || again.FactID != first.FactID {
+			t.Fatalf("resent Submit = %+v, %v; want unchanged, fact %d", again, err, first.FactID)
+		}
+		changed := strings.Replace(birth, `"Əli"`, `"Əlixan"`, 1)
+		second, err := st.Submit(ctx, fact("justice", "birth_registration", "br-1", changed, fin("5ZK3N2P")))
+		if err != nil || second.Status != store.Accepted || second.ChildID != first.ChildID {
+			t.Fatalf("changed Submit = %+v, %v", second, err)
+		}
+		c, err := st.ReadChild(ctx, first.ChildID, actor, "{}")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(c.Facts) != 2 || c.Facts[0].Current || !c.Facts[1].Current || c.Facts[1].Supersedes != first.FactID {
+			t.Fatalf("facts = %+v; want the first superseded by the second", c.Facts)
+		}
+		sum, status, err := st.StoredSummary(ctx, first.ChildID)
+		if err != nil || sum.Name.Given != "Əlixan" || sum.FIN != "5ZK3N2P" || sum.Region != "baki" || status != "active" {
+			t.Fatalf("summary = %+v %q, %v", sum, status, err)
+		}
+		if sum.Categories != 1<<category.CatBirthRegistration.Bit {
+			t.Errorf("categories mask = %b", sum.Categories)
+		}
+		n, _ := st.Count(ctx)
+		if n.Facts != 2 || n.Children != 1 {
+			t.Errorf("counts = %+v; want 2 facts of 1 child", n)
+		}
+	})
+}
+
+func TestRetract(t *testing.T) {
+	storetest.Each(t, clock(), func(t *testing.T, st *store.Store) {
+		r, err := st.Submit(ctx, fact("justice", "birth_registration", "br-1", birth, fin("5ZK3N2P")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.Submit(ctx, fact("justice", "birth_registration", "br-1", "", fin("5ZK3N2P"))); err != nil {
+			t.Fatal(err)
+		}
+		sum, _, err := st.StoredSummary(ctx, r.ChildID)
+		if err != nil || sum.Categories != 0 || sum.Name.Given != "" {
+			t.Fatalf("after retraction summary = %+v, %v; want no categories", sum, err)
+		}
+		_, err = st.Submit(ctx, fact("justice", "birth_registration", "never-sent", "", fin("5ZK3N2P")))
+		if !fault.Is(err, fault.NotFound) {
+			t.Fatalf("retracting an unknown record = %v; want not found", err)
+		}
+	})
+}
+
+func TestIdentityAndCandidates(t *testing.T) {
+	storetest.Each(t, clock(), func(t *testing.T, st *store.Store) {
+		cert := profile.Key{Kind: profile.KeyBirthCertificate, Value: "AB/123456"}
+		a, err := st.Submit(ctx, fact("justice", "birth_registration", "br-1", birth, fin("5ZK3N2P"), cert))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The certificate alone finds the same child.
+		b, err := st.Submit(ctx, fact("health", "medical_registration", "mr-1", `{"clinic":"X"}`, cert))
+		if err != nil || b.ChildID != a.ChildID {
+			t.Fatalf("by certificate: child %d, %v; want %d", b.ChildID, err, a.ChildID)
+		}
+		// A keyless record that looks like the child is a new child and a
+		// candidate, never merged silently.
+		keyless := fact("education", "schooling", "sc-1", `{"school":"20"}`)
+		keyless.Hints = profile.Hints{Name: category.PersonName{Given: "Ali", Family: "Mamedov"},
+			BirthDate: category.MustDate("2016-03-02"), MotherFIN: "3MN8P4Q"}
+		c, err := st.Submit(ctx, keyless)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.ChildID == a.ChildID || len(c.Candidates) != 1 || c.Candidates[0] != a.ChildID {
+			t.Fatalf("keyless = %+v; want a new child with candidate %d", c, a.ChildID)
+		}
+		// Sending the keyless record again finds the same new child.
+		again, err := st.Submit(ctx, keyless)
+		if err != nil || again.ChildID != c.ChildID || again.Status != store.Unchanged {
+			t.Fatalf("keyless again = %+v, %v", again, err)
+		}
+		// Two keys naming two children: the FIN wins, the other is a candidate.
+		other, err := st.Submit(ctx, fact("migration", "residence_permit", "rp-1", `{"n":1}`,
+			profile.Key{Kind: profile.KeyResidencePermit, Value: "DYİ1234567"}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		both, err := st.Submit(ctx, fact("internal_affairs", "identity_card", "ic-1", `{"n":2}`, fin("5ZK3N2P"),
+			profile.Key{Kind: profile.KeyResidencePermit, Value: "DYİ1234567"}))
+		if err != nil || both.ChildID != a.ChildID || len(both.Candidates) != 1 || both.Candidates[0] != other.ChildID {
+			t.Fatalf("conflicting keys = %+v, %v", both, err)
+		}
+		cands, err := st.Candidates(ctx, 10)
+		if err != nil || len(cands) != 2 {
+			t.Fatalf("Candidates = %+v, %v; want 2", cands, err)
+		}
+	})
+}
+
+func TestMergeAndSplit(t *testing.T) {
+	storetest.Each(t, clock(), func(t *testing.T, st *store.Store) {
+		a, _ := st.Submit(ctx, fact("justice", "birth_registration", "br-1", birth, fin("5ZK3N2P")))
+		keyless := fact("education", "schooling", "sc-1", `{"school":"20"}`)
+		keyless.Hints = profile.Hints{Name: category.PersonName{Given: "Ali", Family: "Mamedov"}, BirthDate: category.MustDate("2016-03-02")}
+		b, err := st.Submit(ctx, keyless)
+		if err != nil {
+			t.Fatal(err)
+		}
+		before, _, _ := st.StoredSummary(ctx, a.ChildID)
+		op := audit.Actor{Kind: audit.Person, ID: "operator-admin"}
+		mergeID, err := st.Merge(ctx, a.ChildID, b.ChildID, op, "same child: certificate checked")
+		if err != nil {
+			t.Fatal(err)
+		}
+		merged, _, _ := st.StoredSummary(ctx, a.ChildID)
+		if merged.Categories != before.Categories|1<<category.CatSchooling.Bit {
+			t.Fatalf("after merge categories = %b; want schooling added", merged.Categories)
+		}
+		if _, _, err := st.StoredSummary(ctx, b.ChildID); !fault.Is(err, fault.NotFound) {
+			t.Errorf("merged child still has a profile: %v", err)
+		}
+		// Reading the merged child leads to the kept one.
+		c, err := st.ReadChild(ctx, b.ChildID, op, "{}")
+		if err != nil || c.ID != a.ChildID || len(c.Facts) != 2 {
+			t.Fatalf("ReadChild(merged) = %+v, %v", c, err)
+		}
+		if _, err := st.Merge(ctx, a.ChildID, b.ChildID, op, "again"); !fault.Is(err, fault.Conflict) {
+			t.Errorf("merging again = %v; want conflict", err)
+		}
+		if err := st.Split(ctx, mergeID, op, "they are twins"); err != nil {
+			t.Fatal(err)
+		}
+		after, _, _ := st.StoredSummary(ctx, a.ChildID)
+		if after != before {
+			t.Errorf("after split summary = %+v; want %+v", after, before)
+		}
+		bs, _, err := st.StoredSummary(ctx, b.ChildID)
+		if err != nil || bs.Categories != 1<<category.CatSchooling.Bit {
+			t.Errorf("split child summary = %+v, %v", bs, err)
+		}
+		if err := st.Split(ctx, mergeID, op, "twice"); !fault.Is(err, fault.Conflict) {
+			t.Errorf("splitting twice = %v; want conflict", err)
+		}
+	})
+}
+
+func TestSubmitAllIsAtomic(t *testing.T) {
+	storetest.Each(t, clock(), func(t *testing.T, st *store.Store) {
+		good := fact("justice", "birth_registration", "br-1", birth, fin("5ZK3N2P"))
+		bad := fact("justice", "birth_registration", "missing", "", fin("5ZK3N2P")) // retracts nothing
+		if _, err := st.SubmitAll(ctx, []store.Submission{good, bad}); err == nil {
+			t.Fatal("SubmitAll with a bad record succeeded")
+		}
+		n, err := st.Count(ctx)
+		if err != nil || n.Facts != 0 || n.Children != 0 || n.Audit != 0 {
+			t.Fatalf("after a failed SubmitAll counts = %+v, %v; want nothing written", n, err)
+		}
+		if _, err := st.SubmitAll(ctx, []store.Submission{good}); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+func TestAuditChainDetectsTampering(t *testing.T) {
+	cases := []struct {
+		name, sql, want string
+	}{
+		{"edited", `UPDATE audit_log SET actor_id = 'someone-else' WHERE seq = 2`, "entry 2 was changed"},
+		{"deleted", `DELETE FROM audit_log WHERE seq = 2`, "entry 3 follows entry 1"},
+		{"deleted at the end", `DELETE FROM audit_log WHERE seq = 3`, "deleted from the end"},
+		{"inserted", `INSERT INTO audit_log SELECT seq + 100, at, actor_kind, actor_id, actor_org, actor_role, action,
+			child_id, category, outcome, detail, prev_hash, hash FROM audit_log WHERE seq = 1`, "entry 101 follows entry 3"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			storetest.Each(t, clock(), func(t *testing.T, st *store.Store) {
+				for _, src := range []string{"br-1", "br-2", "br-3"} {
+					if _, err := st.Submit(ctx, fact("justice", "birth_registration", src, birth, fin("5ZK3N2P"))); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if n, err := st.VerifyAudit(ctx); err != nil || n != 3 {
+					t.Fatalf("VerifyAudit before tampering = %d, %v", n, err)
+				}
+				if _, err := st.DB().Exec(tc.sql); err != nil {
+					t.Fatal(err)
+				}
+				_, err := st.VerifyAudit(ctx)
+				if err == nil || !strings.Contains(err.Error(), tc.want) {
+					t.Fatalf("VerifyAudit after %s = %v; want %q", tc.name, err, tc.want)
+				}
+			})
+		})
+	}
+}
+
+func TestAsOf(t *testing.T) {
+	storetest.Each(t, clock(), func(t *testing.T, st *store.Store) {
+		s := fact("justice", "birth_registration", "br-1", birth, fin("5ZK3N2P"))
+		s.Fact.ReceivedAt = time.Date(2024, 5, 1, 10, 0, 0, 0, time.UTC)
+		s.Fact.EffectiveDate = category.MustDate("2024-04-30")
+		r, err := st.Submit(ctx, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := st.ReadChild(ctx, r.ChildID, actor, "{}")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := profile.Knows(c.Facts, category.MustDate("2024-04-30")); len(got) != 0 {
+			t.Errorf("as of the day before it was received: %d facts; want 0", len(got))
+		}
+		if got := profile.Knows(c.Facts, category.MustDate("2024-05-01")); len(got) != 1 {
+			t.Errorf("as of the day it was received: %d facts; want 1", len(got))
+		}
+	})
+}
+
