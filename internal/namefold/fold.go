@@ -9,22 +9,27 @@ import (
 
 // Folding runs in two passes per word.
 //
-// Pass 1 (appendKey) reads runes and writes letter codes to a raw buffer:
+// Pass 1 (scanKey) reads runes and writes letter codes to a raw buffer:
 // every Latin and Cyrillic letter becomes one or more codes, and casing and
 // script are gone. Codes are lower-case ASCII letters that are also their own
 // output, plus codeGlide for y, й and ј, whose value depends on neighbours.
 //
 //	a  ə a e ä э е я       i  i ı ы і           o  o ö ё ө
 //	u  u ü ю ү             h  h g ğ q k x г ғ ҝ к х һ
-//	c  c j ж ҹ (and dj, dzh, zh, дж through the pair rules below)
-//	sh ş ш   ch ç ч   ts ц   v v w в   others: themselves
+//	c  c j ж ҹ (and dj, dzh, zh, дж through the pair rules in push)
+//	sh ş ш   ch ç ч   ts ц   v v w в   Y  y й ј   others: themselves
 //
-// Pass 2 (foldWord and push) resolves glides, collapses doubled letters and
+// A Russian е, я, ю or ё that starts a word or follows ь or ъ starts with
+// a glide; after a consonant я, ю and ё only soften it.
+//
+// Pass 2 (flushWord and push) resolves glides, collapses doubled letters and
 // applies the pair rules, so that the output is a fixed point of folding.
+// Since ş is "sh" and ç is "ch", the English digraphs need no rule of their
+// own, and İshaq, Ishaq and Исхак (s + h) agree too.
 const (
 	codeGlide = 'Y' // y, й, ј: becomes "i" or is dropped in pass 2
 	codeSkip  = 1   // apostrophes: dropped without ending the word
-	codeLatJ  = 'j' // Latin j: "c", or a glide in German-style -jev and -ej-
+	codeLatJ  = 'j' // Latin j: "c", or a glide in German-style -jev
 )
 
 // asciiCode maps an ASCII byte to its code; 0 ends a word.

@@ -22,6 +22,8 @@ var sameName = [][]string{
 	{"Abdullayev", "Abdullaev", "Абдуллаев", "Абдуллајев"},
 	{"Hacıyev", "Hajiyev", "Гаджиев", "Gadzhiev"},
 	{"Sadıqov", "Садыхов", "Sadykhov"},
+	{"Əsgərov", "Asgarov", "Аскеров", "Askerov"},
+	{"İshaq", "Ishaq", "Исхак", "Ishag"},
 	// Given names.
 	{"İlham", "Ilham", "Ilkham", "Ильхам", "Ilgam"},
 	{"Həmid", "Gamid", "Гамид", "Hamid"},
