@@ -1,7 +1,9 @@
 package store
 
 import (
+	"database/sql/driver"
 	"errors"
+	"io"
 	"net"
 	"syscall"
 
@@ -17,11 +19,13 @@ func pgCode(err error) (string, bool) {
 	return "", false
 }
 
-// isConnError reports whether err means the database could not be reached.
+// isConnError reports whether err means the database could not be
+// reached, or the connection to it broke.
 func isConnError(err error) bool {
 	var ne net.Error
 	var ce *pgconn.ConnectError
 	return errors.As(err, &ne) || errors.As(err, &ce) ||
+		errors.Is(err, driver.ErrBadConn) || errors.Is(err, io.ErrUnexpectedEOF) ||
 		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
 		pgconn.SafeToRetry(err)
 }

@@ -350,4 +350,3 @@ func TestAsOf(t *testing.T) {
 		}
 	})
 }
-
