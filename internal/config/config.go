@@ -1,0 +1,126 @@
+// Package config holds the Data Bank's configuration: one struct, filled
+// from flags and DATABANK_* environment variables (secrets also from a
+// file named by *_FILE), and redacted whenever it is printed.
+package config
+
+import (
+	"flag"
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+)
+
+// DefaultDB is the embedded SQLite database used when none is given.
+const DefaultDB = "./data/databank.db"
+
+// Config is every setting of the server and the commands.
+type Config struct {
+	// DB is a SQLite file path or a postgres:// URL (a secret: it may
+	// hold a password).
+	DB string
+	// Addr is the listen address of the server.
+	Addr string
+	// NoMigrate stops serve from applying migrations at start.
+	NoMigrate bool
+	// Demo loads a synthetic population on first start.
+	Demo bool
+	// DemoChildren is how many children the demo loads.
+	DemoChildren int
+	// LogLevel is debug, info, warn or error.
+	LogLevel string
+	// LogFormat is text or json.
+	LogFormat string
+}
+
+// Env is how the environment is read; os.LookupEnv outside tests.
+type Env func(string) (string, bool)
+
+// DBFlags registers the settings that touch the database on fs, with
+// defaults taken from the environment.
+func (c *Config) DBFlags(fs *flag.FlagSet, env Env) {
+	fs.StringVar(&c.DB, "db", envOr(env, "DATABANK_DB", DefaultDB), "SQLite `file` or postgres:// URL (env DATABANK_DB or DATABANK_DB_FILE)")
+	fs.StringVar(&c.LogLevel, "log-level", envOr(env, "DATABANK_LOG_LEVEL", "info"), "log level: debug, info, warn, error (env DATABANK_LOG_LEVEL)")
+	fs.StringVar(&c.LogFormat, "log-format", envOr(env, "DATABANK_LOG_FORMAT", "text"), "log format: text or json (env DATABANK_LOG_FORMAT)")
+}
+
+// ServeFlags registers the settings of the server on fs.
+func (c *Config) ServeFlags(fs *flag.FlagSet, env Env) {
+	c.DBFlags(fs, env)
+	fs.StringVar(&c.Addr, "addr", envOr(env, "DATABANK_ADDR", "127.0.0.1:8080"), "listen `address` (env DATABANK_ADDR)")
+	fs.BoolVar(&c.NoMigrate, "no-migrate", envBool(env, "DATABANK_NO_MIGRATE"), "do not apply migrations at start (env DATABANK_NO_MIGRATE)")
+	fs.BoolVar(&c.Demo, "demo", envBool(env, "DATABANK_DEMO"), "load a synthetic population on first start (env DATABANK_DEMO)")
+	fs.IntVar(&c.DemoChildren, "demo-children", 10000, "children the demo loads")
+}
+
+// Load reads secrets from *_FILE variables: DATABANK_DB_FILE names a file
+// holding the database URL, so that the password stays out of the
+// environment and the process list. A --db flag given explicitly wins.
+func (c *Config) Load(fs *flag.FlagSet, env Env) error {
+	explicit := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { explicit[f.Name] = true })
+	if p, ok := env("DATABANK_DB_FILE"); ok && p != "" && !explicit["db"] {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return fmt.Errorf("DATABANK_DB_FILE: %w", err)
+		}
+		c.DB = strings.TrimSpace(string(b))
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		return fmt.Errorf("--log-level %q: want debug, info, warn or error", c.LogLevel)
+	}
+	switch c.LogFormat {
+	case "text", "json":
+	default:
+		return fmt.Errorf("--log-format %q: want text or json", c.LogFormat)
+	}
+	return nil
+}
+
+// Redacted returns the configuration as it may be printed: the password
+// of a database URL is replaced.
+func (c Config) Redacted() Config {
+	c.DB = RedactDB(c.DB)
+	return c
+}
+
+// String prints the redacted configuration.
+func (c Config) String() string {
+	r := c.Redacted()
+	return fmt.Sprintf("db=%s addr=%s no-migrate=%t demo=%t log=%s/%s", r.DB, r.Addr, r.NoMigrate, r.Demo, r.LogLevel, r.LogFormat)
+}
+
+// RedactDB hides the password of a database URL.
+func RedactDB(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil || u.Scheme == "" {
+		return dsn
+	}
+	if _, has := u.User.Password(); has {
+		u.User = url.UserPassword(u.User.Username(), "REDACTED")
+	}
+	q := u.Query()
+	if q.Has("password") {
+		q.Set("password", "REDACTED")
+		u.RawQuery = q.Encode()
+	}
+	return u.String()
+}
+
+func envOr(env Env, key, def string) string {
+	if v, ok := env(key); ok && v != "" {
+		return v
+	}
+	return def
+}
+
+func envBool(env Env, key string) bool {
+	v, _ := env(key)
+	switch strings.ToLower(v) {
+	case "1", "true", "yes", "on":
+		return true
+	}
+	return false
+}
