@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/scfwca/databank/internal/audit"
@@ -58,38 +59,58 @@ func (s *Store) Submit(ctx context.Context, sub Submission) (Result, error) {
 	var res Result
 	err := s.tx(ctx, "store.Submit", false, func(tx *sql.Tx) error {
 		var err error
-		res, err = s.submit(ctx, tx, sub)
-		return err
+		var touched []int64
+		if res, touched, err = s.submit(ctx, tx, sub); err != nil {
+			return err
+		}
+		return s.reprojectAll(ctx, tx, touched)
 	})
 	return res, err
 }
 
 // SubmitAll stores many records in one transaction, all or none: the bulk
 // path for loading a population, where one commit per record would spend
-// the time on disk flushes.
+// the time on disk flushes. Each child touched is projected once, at the
+// end.
 func (s *Store) SubmitAll(ctx context.Context, subs []Submission) ([]Result, error) {
 	out := make([]Result, len(subs))
 	err := s.tx(ctx, "store.SubmitAll", false, func(tx *sql.Tx) error {
+		var touched []int64
 		for i, sub := range subs {
-			var err error
-			if out[i], err = s.submit(ctx, tx, sub); err != nil {
+			res, t, err := s.submit(ctx, tx, sub)
+			if err != nil {
 				return fmt.Errorf("record %d (%s %s): %w", i, sub.Fact.Category, sub.Fact.SourceID, err)
 			}
+			out[i] = res
+			touched = append(touched, t...)
 		}
-		return nil
+		return s.reprojectAll(ctx, tx, touched)
 	})
 	return out, err
 }
 
-func (s *Store) submit(ctx context.Context, tx *sql.Tx, sub Submission) (Result, error) {
+// reprojectAll projects each of the children once.
+func (s *Store) reprojectAll(ctx context.Context, tx *sql.Tx, ids []int64) error {
+	slices.Sort(ids)
+	for _, id := range slices.Compact(ids) {
+		if err := s.reproject(ctx, tx, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// submit stores one record in tx and returns the children whose
+// projection it changed; the caller projects them before committing.
+func (s *Store) submit(ctx context.Context, tx *sql.Tx, sub Submission) (Result, []int64, error) {
 	f := sub.Fact
 	prev, err := currentVersion(ctx, tx, f.Sender, f.Category, f.SourceID)
 	if err != nil {
-		return Result{}, err
+		return Result{}, nil, err
 	}
 	childID, candidates, err := s.resolveChild(ctx, tx, sub, prev)
 	if err != nil {
-		return Result{}, err
+		return Result{}, nil, err
 	}
 	if prev != nil && prev.ChildID == childID && prev.ContentHash == f.ContentHash && prev.Action == f.Action &&
 		prev.EffectiveDate == f.EffectiveDate {
@@ -97,18 +118,18 @@ func (s *Store) submit(ctx context.Context, tx *sql.Tx, sub Submission) (Result,
 			Actor: sub.Actor, Action: "fact.submit", ChildID: childID, Category: f.Category,
 			Outcome: string(Unchanged), Detail: sub.Detail,
 		}); err != nil {
-			return Result{}, err
+			return Result{}, nil, err
 		}
-		return Result{Status: Unchanged, ChildID: childID, FactID: prev.ID}, nil
+		return Result{Status: Unchanged, ChildID: childID, FactID: prev.ID}, nil, nil
 	}
 	if prev == nil && f.Action == profile.Retract {
-		return Result{}, fault.E("store.Submit", fault.NotFound, fmt.Errorf("no record %q to retract", f.SourceID))
+		return Result{}, nil, fault.E("store.Submit", fault.NotFound, fmt.Errorf("no record %q to retract", f.SourceID))
 	}
 	var supersedes sql.NullInt64
 	if prev != nil {
 		supersedes = sql.NullInt64{Int64: prev.ID, Valid: true}
 		if _, err := tx.ExecContext(ctx, `UPDATE facts SET is_current = 0 WHERE id = $1`, prev.ID); err != nil {
-			return Result{}, err
+			return Result{}, nil, err
 		}
 	}
 	var payload sql.NullString
@@ -122,25 +143,19 @@ func (s *Store) submit(ctx context.Context, tx *sql.Tx, sub Submission) (Result,
 		childID, f.Category, f.Sender, f.SourceID, f.Action, f.EffectiveDate.String(),
 		micros(f.ReceivedAt), payload, f.ContentHash, f.BatchID, supersedes).Scan(&id)
 	if err != nil {
-		return Result{}, err
+		return Result{}, nil, err
 	}
-	if err := s.reproject(ctx, tx, childID); err != nil {
-		return Result{}, err
-	}
+	touched := []int64{childID}
 	if prev != nil && prev.ChildID != childID {
-		// The sender moved its record to another child.
-		if err := s.reproject(ctx, tx, prev.ChildID); err != nil {
-			return Result{}, err
-		}
+		touched = append(touched, prev.ChildID) // the sender moved its record to another child
 	}
-	detail := sub.Detail
 	if err := s.appendAudit(ctx, tx, audit.Entry{
 		Actor: sub.Actor, Action: "fact.submit", ChildID: childID, Category: f.Category,
-		Outcome: string(Accepted), Detail: detail,
+		Outcome: string(Accepted), Detail: sub.Detail,
 	}); err != nil {
-		return Result{}, err
+		return Result{}, nil, err
 	}
-	return Result{Status: Accepted, ChildID: childID, FactID: id, Candidates: candidates}, nil
+	return Result{Status: Accepted, ChildID: childID, FactID: id, Candidates: candidates}, touched, nil
 }
 
 // currentVersion returns the current version of a record, or nil.
