@@ -22,7 +22,7 @@ PG_DIR=$(mktemp -d /tmp/databank-pg.XXXXXX)
 PG_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo 55432)
 PG_USER=databank
 # initdb refuses to run as root: run the server as the postgres user when we are root.
-as_pg() { if [ "$(id -u)" = 0 ]; then su postgres -s /bin/bash -c "$*"; else bash -c "$*"; fi; }
+as_pg() { if [ "$(id -u)" = 0 ]; then su postgres -s /bin/bash -c "cd / && $*"; else bash -c "$*"; fi; }
 if [ "$(id -u)" = 0 ]; then chown postgres "$PG_DIR"; fi
 as_pg "'$PG_BIN/initdb' -D '$PG_DIR/data' -U $PG_USER -A trust -E UTF8 --locale=C.UTF-8 >'$PG_DIR/initdb.log' 2>&1"
 as_pg "'$PG_BIN/pg_ctl' -D '$PG_DIR/data' -l '$PG_DIR/server.log' -w -o \"-c listen_addresses=127.0.0.1 -p $PG_PORT -k '$PG_DIR' -c fsync=off -c max_connections=200\" start >/dev/null"
