@@ -5,6 +5,7 @@ import (
 
 	"github.com/scfwca/databank/internal/category"
 	"github.com/scfwca/databank/internal/i18n"
+	"github.com/scfwca/databank/internal/problem"
 )
 
 type categoryDoc struct {
@@ -24,5 +25,5 @@ func (s *Server) categories(w http.ResponseWriter, r *http.Request) {
 		docs = append(docs, categoryDoc{Code: c.Code, Clause: c.Clause, Title: c.Title, Class: c.Class, Senders: c.Senders, Schema: c.Schema()})
 	}
 	w.Header().Set("Cache-Control", "public, max-age=300")
-	writeJSON(w, http.StatusOK, map[string]any{"categories": docs})
+	problem.JSON(w, http.StatusOK, map[string]any{"categories": docs})
 }

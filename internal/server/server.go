@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/scfwca/databank/internal/problem"
 	"github.com/scfwca/databank/internal/registry"
 	"github.com/scfwca/databank/internal/store"
 )
@@ -53,7 +54,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 
 // healthz answers while the process is alive.
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]string{"status": "alive"})
+	problem.JSON(w, http.StatusOK, map[string]string{"status": "alive"})
 }
 
 // readyz answers 200 when the database is reachable and its schema is the
@@ -62,19 +63,19 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	if err := s.store.Ping(ctx); err != nil {
-		writeError(w, r, s.log, err)
+		problem.Error(w, r, s.log, err)
 		return
 	}
 	if err := s.store.CheckSchema(ctx); err != nil {
 		w.Header().Set("Retry-After", "30")
-		writeProblem(w, Problem{Status: http.StatusServiceUnavailable, Code: "schema", Title: "Schema not current", Detail: err.Error()})
+		problem.Write(w, problem.Problem{Status: http.StatusServiceUnavailable, Code: "schema", Title: "Schema not current", Detail: err.Error()})
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"status": "ready", "engine": s.store.Engine(), "schema": s.store.LatestVersion()})
+	problem.JSON(w, http.StatusOK, map[string]any{"status": "ready", "engine": s.store.Engine(), "schema": s.store.LatestVersion()})
 }
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
-	writeProblem(w, Problem{Status: http.StatusNotFound, Code: "not_found", Title: "Not Found", Detail: "No such resource."})
+	problem.Write(w, problem.Problem{Status: http.StatusNotFound, Code: "not_found", Title: "Not Found", Detail: "No such resource."})
 }
 
 // recoverPanics turns a panic in a handler into a 500 problem with a
@@ -86,9 +87,9 @@ func recoverPanics(log *slog.Logger, next http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				ref := reference()
+				ref := problem.Reference()
 				log.Error("handler panicked", "reference", ref, "route", r.Pattern, "panic", v)
-				writeProblem(w, Problem{Status: 500, Code: "internal", Title: "Internal Server Error", Message: &msgInternal, Reference: ref})
+				problem.Write(w, problem.Problem{Status: 500, Code: "internal", Title: "Internal Server Error", Message: &problem.MsgInternal, Reference: ref})
 			}
 		}()
 		next.ServeHTTP(w, r)

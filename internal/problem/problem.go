@@ -1,4 +1,7 @@
-package server
+// Package problem writes the answers of the HTTP surfaces: RFC 9457 problem
+// documents for errors, mapped from the domain's error kinds in one place,
+// and JSON for everything else.
+package problem
 
 import (
 	"crypto/rand"
@@ -36,17 +39,18 @@ var kindStatus = map[fault.Kind]int{
 	fault.Other:       http.StatusInternalServerError,
 }
 
-// retryAfter is how long a client is asked to wait when the database is
-// unavailable.
-const retryAfter = 5
+// RetryAfter is how many seconds a client is asked to wait when the
+// database is unavailable.
+const RetryAfter = 5
 
-var msgInternal = i18n.T("Daxili xəta baş verdi. Müraciət edərkən istinad nömrəsini göstərin",
+// MsgInternal is what people are told of an internal error.
+var MsgInternal = i18n.T("Daxili xəta baş verdi. Müraciət edərkən istinad nömrəsini göstərin",
 	"An internal error occurred. Quote the reference number when you report it",
 	"Произошла внутренняя ошибка. Укажите номер ссылки при обращении")
 
-// writeError answers with the problem an error stands for. Internal
+// Error answers with the problem an error stands for. Internal
 // details go to the log under a reference number, never to the client.
-func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
+func Error(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
 	kind := fault.KindOf(err)
 	status := kindStatus[kind]
 	p := Problem{Status: status, Code: kind.String(), Title: http.StatusText(status), Errors: fault.FieldsOf(err)}
@@ -56,17 +60,18 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	}
 	switch kind {
 	case fault.Other:
-		p.Reference = reference()
-		p.Message, p.Detail = &msgInternal, msgInternal.EN
+		p.Reference = Reference()
+		p.Message, p.Detail = &MsgInternal, MsgInternal.EN
 		log.Error("request failed", "reference", p.Reference, "route", r.Pattern, "err", err)
 	case fault.Unavailable:
-		w.Header().Set("Retry-After", strconv.Itoa(retryAfter))
+		w.Header().Set("Retry-After", strconv.Itoa(RetryAfter))
 		log.Warn("dependency unavailable", "route", r.Pattern, "err", err)
 	}
-	writeProblem(w, p)
+	Write(w, p)
 }
 
-func writeProblem(w http.ResponseWriter, p Problem) {
+// Write answers with a problem document.
+func Write(w http.ResponseWriter, p Problem) {
 	if p.Type == "" {
 		p.Type = "about:blank"
 	}
@@ -75,13 +80,15 @@ func writeProblem(w http.ResponseWriter, p Problem) {
 	json.NewEncoder(w).Encode(p)
 }
 
-func reference() string {
+// Reference returns a new reference number for an internal error.
+func Reference() string {
 	b := make([]byte, 6)
 	rand.Read(b)
 	return hex.EncodeToString(b)
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
+// JSON answers with a JSON document.
+func JSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	enc := json.NewEncoder(w)
