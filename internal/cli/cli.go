@@ -16,6 +16,7 @@ import (
 	"github.com/scfwca/databank/internal/config"
 	"github.com/scfwca/databank/internal/fault"
 	"github.com/scfwca/databank/internal/i18n"
+	"github.com/scfwca/databank/internal/participant"
 	"github.com/scfwca/databank/internal/store"
 )
 
@@ -26,8 +27,8 @@ type App struct {
 	Env            config.Env
 	Now            func() time.Time
 	// Ready, when set, receives the server's listen address once it
-	// accepts connections.
-	Ready func(addr string)
+	// accepts connections; ExchangeReady the exchange API's.
+	Ready, ExchangeReady func(addr string)
 }
 
 type command struct {
@@ -37,14 +38,16 @@ type command struct {
 
 // commands is the table of subcommands.
 var commands = map[string]command{
-	"serve":      {"run the Data Bank server", (*App).serve},
-	"migrate":    {"apply database migrations", (*App).migrate},
-	"generate":   {"load a synthetic population", (*App).generate},
-	"profile":    {"print a child's profile as JSON", (*App).profile},
-	"candidates": {"list children that may be one child", (*App).candidates},
-	"merge":      {"merge two children into one (operator)", (*App).merge},
-	"split":      {"undo a merge (operator)", (*App).split},
-	"audit":      {"verify the audit log: audit verify", (*App).audit},
+	"serve":       {"run the Data Bank server", (*App).serve},
+	"migrate":     {"apply database migrations", (*App).migrate},
+	"generate":    {"load a synthetic population", (*App).generate},
+	"profile":     {"print a child's profile as JSON", (*App).profile},
+	"candidates":  {"list children that may be one child", (*App).candidates},
+	"merge":       {"merge two children into one (operator)", (*App).merge},
+	"split":       {"undo a merge (operator)", (*App).split},
+	"audit":       {"verify the audit log: audit verify", (*App).audit},
+	"participant": {"list participants, bind a certificate: participant list | bind CODE --cert F", (*App).participant},
+	"submit":      {"sign a batch file and send it to the exchange", (*App).submit},
 }
 
 // Run runs the command line args (without the program name) and returns
@@ -161,6 +164,9 @@ func (a *App) migrate(ctx context.Context, args []string) error {
 	}
 	defer st.Close()
 	if err := st.Migrate(ctx, a.logger(&cfg)); err != nil {
+		return err
+	}
+	if err := st.SeedParticipants(ctx, participant.Defaults()); err != nil {
 		return err
 	}
 	v, err := st.Version(ctx)

@@ -2,7 +2,9 @@ package cli
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -10,10 +12,13 @@ import (
 
 	"github.com/scfwca/databank/internal/category"
 	"github.com/scfwca/databank/internal/config"
+	"github.com/scfwca/databank/internal/exchange"
 	"github.com/scfwca/databank/internal/fault"
+	"github.com/scfwca/databank/internal/participant"
 	"github.com/scfwca/databank/internal/population"
 	"github.com/scfwca/databank/internal/registry"
 	"github.com/scfwca/databank/internal/server"
+	"github.com/scfwca/databank/internal/signature"
 	"github.com/scfwca/databank/internal/store"
 )
 
@@ -44,6 +49,10 @@ func (a *App) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	reg := registry.New(st, a.Now)
+	exSrv, exLn, err := a.exchange(st, reg, &cfg, log)
+	if err != nil {
+		return err
+	}
 	srv := &http.Server{
 		Handler:           server.New(st, reg, log),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -60,8 +69,14 @@ func (a *App) serve(ctx context.Context, args []string) error {
 	if a.Ready != nil {
 		a.Ready(ln.Addr().String())
 	}
-	serveErr := make(chan error, 1)
+	serveErr := make(chan error, 2)
 	go func() { serveErr <- srv.Serve(ln) }()
+	if exSrv != nil {
+		if a.ExchangeReady != nil {
+			a.ExchangeReady(exLn.Addr().String())
+		}
+		go func() { serveErr <- exSrv.Serve(exLn) }()
+	}
 
 	bg, stopBackground := context.WithCancel(context.Background())
 	demoDone := make(chan struct{})
@@ -71,11 +86,19 @@ func (a *App) serve(ctx context.Context, args []string) error {
 			a.loadDemo(bg, st, reg, cfg.DemoChildren, log)
 		}
 	}()
+	webhooksDone := make(chan struct{})
+	go func() {
+		defer close(webhooksDone)
+		if exSrv != nil {
+			exchange.NewDeliverer(st, log, nil, 2*time.Second, a.Now).Run(bg)
+		}
+	}()
 
 	select {
 	case err := <-serveErr:
 		stopBackground()
 		<-demoDone
+		<-webhooksDone
 		return err
 	case <-ctx.Done():
 	}
@@ -83,8 +106,14 @@ func (a *App) serve(ctx context.Context, args []string) error {
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	err = srv.Shutdown(shutdownCtx)
+	if exSrv != nil {
+		if exErr := exSrv.Shutdown(shutdownCtx); err == nil {
+			err = exErr
+		}
+	}
 	stopBackground()
 	<-demoDone
+	<-webhooksDone
 	if err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
@@ -104,6 +133,9 @@ func (a *App) prepare(ctx context.Context, st *store.Store, cfg *config.Config, 
 		if err == nil {
 			err = st.CheckSchema(ctx)
 		}
+		if err == nil && !cfg.NoMigrate {
+			err = st.SeedParticipants(ctx, participant.Defaults())
+		}
 		if err == nil || !fault.Is(err, fault.Unavailable) {
 			return err
 		}
@@ -115,6 +147,62 @@ func (a *App) prepare(ctx context.Context, st *store.Store, cfg *config.Config, 
 		}
 		wait = min(wait*2, 30*time.Second)
 	}
+}
+
+// exchange builds the exchange API's server and listener: mutual TLS
+// when configured, the insecure demo mode on loopback when asked (or for
+// the demo without TLS), otherwise none.
+func (a *App) exchange(st *store.Store, reg *registry.Service, cfg *config.Config, log *slog.Logger) (*http.Server, net.Listener, error) {
+	if cfg.ExchangeAddr == "" {
+		return nil, nil, nil
+	}
+	opt := exchange.Options{Now: a.Now}
+	var tlsCfg *tls.Config
+	switch {
+	case cfg.ExchangeTLS():
+		v, err := signature.LoadVerifier(cfg.TrustAnchors, cfg.CRLs, a.Now)
+		if err != nil {
+			return nil, nil, fmt.Errorf("exchange trust anchors: %w", err)
+		}
+		if tlsCfg, err = exchange.TLSConfig(cfg.TLSCert, cfg.TLSKey); err != nil {
+			return nil, nil, err
+		}
+		opt.Verifier = v
+	case cfg.ExchangeInsecure || cfg.Demo:
+		if !config.IsLoopback(cfg.ExchangeAddr) {
+			return nil, nil, fmt.Errorf("the exchange without TLS is allowed on loopback only, not %s", cfg.ExchangeAddr)
+		}
+		opt.Insecure = true
+		if cfg.TrustAnchors != "" {
+			v, err := signature.LoadVerifier(cfg.TrustAnchors, cfg.CRLs, a.Now)
+			if err != nil {
+				return nil, nil, fmt.Errorf("exchange trust anchors: %w", err)
+			}
+			opt.Verifier = v
+		}
+		log.Warn("EXCHANGE RUNS WITHOUT TLS — DEMO ONLY: participants name themselves in X-Participant; never use this in production",
+			"addr", cfg.ExchangeAddr, "signatures_checked", opt.Verifier != nil)
+	default:
+		log.Info("exchange off: give --tls-cert, --tls-key and --trust-anchors (or --exchange-insecure for a demo)")
+		return nil, nil, nil
+	}
+	ln, err := net.Listen("tcp", cfg.ExchangeAddr)
+	if err != nil {
+		return nil, nil, err
+	}
+	if tlsCfg != nil {
+		ln = tls.NewListener(ln, tlsCfg)
+	}
+	log.Info("exchange listening", "addr", ln.Addr().String(), "tls", tlsCfg != nil)
+	return &http.Server{
+		Handler:           exchange.New(st, reg, log, opt),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second, // a slow client cannot hold a connection for ever
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}, ln, nil
 }
 
 // loadDemo loads a synthetic population into an empty database, while the

@@ -6,6 +6,7 @@ package config
 import (
 	"flag"
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 	"strings"
@@ -31,6 +32,20 @@ type Config struct {
 	LogLevel string
 	// LogFormat is text or json.
 	LogFormat string
+
+	// ExchangeAddr is the listen address of the exchange API; "" turns it
+	// off.
+	ExchangeAddr string
+	// TLSCert and TLSKey are the exchange's server certificate and key.
+	TLSCert, TLSKey string
+	// TrustAnchors is a PEM file of the national root certificates that
+	// client certificates and signatures must chain to.
+	TrustAnchors string
+	// CRLs are certificate revocation lists (PEM or DER files).
+	CRLs []string
+	// ExchangeInsecure runs the exchange without TLS, on loopback only,
+	// for the demo: participants name themselves in a header.
+	ExchangeInsecure bool
 }
 
 // Env is how the environment is read; os.LookupEnv outside tests.
@@ -51,7 +66,22 @@ func (c *Config) ServeFlags(fs *flag.FlagSet, env Env) {
 	fs.BoolVar(&c.NoMigrate, "no-migrate", envBool(env, "DATABANK_NO_MIGRATE"), "do not apply migrations at start (env DATABANK_NO_MIGRATE)")
 	fs.BoolVar(&c.Demo, "demo", envBool(env, "DATABANK_DEMO"), "load a synthetic population on first start (env DATABANK_DEMO)")
 	fs.IntVar(&c.DemoChildren, "demo-children", 10000, "children the demo loads")
+	fs.StringVar(&c.ExchangeAddr, "exchange-addr", envOr(env, "DATABANK_EXCHANGE_ADDR", "127.0.0.1:8443"), "listen `address` of the exchange API, \"\" to turn it off (env DATABANK_EXCHANGE_ADDR)")
+	fs.StringVar(&c.TLSCert, "tls-cert", envOr(env, "DATABANK_TLS_CERT", ""), "exchange server certificate `file` (PEM) (env DATABANK_TLS_CERT)")
+	fs.StringVar(&c.TLSKey, "tls-key", envOr(env, "DATABANK_TLS_KEY", ""), "exchange server key `file` (PEM) (env DATABANK_TLS_KEY)")
+	fs.StringVar(&c.TrustAnchors, "trust-anchors", envOr(env, "DATABANK_TRUST_ANCHORS", ""), "PEM `file` of trusted root certificates (env DATABANK_TRUST_ANCHORS)")
+	fs.Func("crl", "certificate revocation list `file`, PEM or DER; repeatable (env DATABANK_CRLS, comma-separated)", func(v string) error {
+		c.CRLs = append(c.CRLs, v)
+		return nil
+	})
+	if v, ok := env("DATABANK_CRLS"); ok && v != "" {
+		c.CRLs = strings.Split(v, ",")
+	}
+	fs.BoolVar(&c.ExchangeInsecure, "exchange-insecure", envBool(env, "DATABANK_EXCHANGE_INSECURE"), "DEMO ONLY: exchange without TLS on loopback (env DATABANK_EXCHANGE_INSECURE)")
 }
+
+// ExchangeTLS reports whether the exchange is configured for mutual TLS.
+func (c *Config) ExchangeTLS() bool { return c.TLSCert != "" && c.TLSKey != "" && c.TrustAnchors != "" }
 
 // Load reads secrets from *_FILE variables: DATABANK_DB_FILE names a file
 // holding the database URL, so that the password stays out of the
@@ -65,6 +95,12 @@ func (c *Config) Load(fs *flag.FlagSet, env Env) error {
 			return fmt.Errorf("DATABANK_DB_FILE: %w", err)
 		}
 		c.DB = strings.TrimSpace(string(b))
+	}
+	if c.ExchangeAddr != "" && c.TLSCert+c.TLSKey != "" && !c.ExchangeTLS() {
+		return fmt.Errorf("the exchange needs --tls-cert, --tls-key and --trust-anchors together")
+	}
+	if c.ExchangeInsecure && c.ExchangeAddr != "" && !IsLoopback(c.ExchangeAddr) {
+		return fmt.Errorf("--exchange-insecure is allowed on a loopback address only, not %q", c.ExchangeAddr)
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
@@ -89,7 +125,8 @@ func (c Config) Redacted() Config {
 // String prints the redacted configuration.
 func (c Config) String() string {
 	r := c.Redacted()
-	return fmt.Sprintf("db=%s addr=%s no-migrate=%t demo=%t log=%s/%s", r.DB, r.Addr, r.NoMigrate, r.Demo, r.LogLevel, r.LogFormat)
+	return fmt.Sprintf("db=%s addr=%s no-migrate=%t demo=%t log=%s/%s exchange=%s tls=%t insecure=%t",
+		r.DB, r.Addr, r.NoMigrate, r.Demo, r.LogLevel, r.LogFormat, r.ExchangeAddr, r.ExchangeTLS(), r.ExchangeInsecure)
 }
 
 // RedactDB hides the password of a database URL.
@@ -123,4 +160,18 @@ func envBool(env Env, key string) bool {
 		return true
 	}
 	return false
+}
+
+// IsLoopback reports whether a listen address is on the loopback
+// interface.
+func IsLoopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

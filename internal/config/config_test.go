@@ -69,3 +69,19 @@ func TestRedactDB(t *testing.T) {
 		}
 	}
 }
+
+func TestExchangeSettings(t *testing.T) {
+	if _, err := parse(t, env(nil), "--exchange-insecure", "--exchange-addr", "0.0.0.0:8443"); err == nil {
+		t.Error("insecure exchange on a public address was accepted")
+	}
+	if _, err := parse(t, env(nil), "--exchange-insecure", "--exchange-addr", "127.0.0.1:8443"); err != nil {
+		t.Errorf("insecure exchange on loopback: %v", err)
+	}
+	if _, err := parse(t, env(nil), "--tls-cert", "c.pem"); err == nil {
+		t.Error("a TLS certificate without key and anchors was accepted")
+	}
+	c, err := parse(t, env(nil), "--tls-cert", "c.pem", "--tls-key", "k.pem", "--trust-anchors", "a.pem", "--crl", "1.crl", "--crl", "2.crl")
+	if err != nil || !c.ExchangeTLS() || len(c.CRLs) != 2 {
+		t.Errorf("TLS settings = %+v, %v", c, err)
+	}
+}

@@ -1,4 +1,4 @@
-package server
+package exchange
 
 import (
 	"net/http"
@@ -17,9 +17,10 @@ type categoryDoc struct {
 	Schema  map[string]any `json:"schema"`
 }
 
-// categories serves the catalogue of the electronic profile: every
-// category with its JSON Schema and valid examples.
-func (s *Server) categories(w http.ResponseWriter, r *http.Request) {
+// Catalogue serves the catalogue of the electronic profile: every category
+// with its JSON Schema and valid examples. It is public: the main server
+// serves it too.
+func Catalogue(w http.ResponseWriter, r *http.Request) {
 	docs := make([]categoryDoc, 0, len(category.All()))
 	for _, c := range category.All() {
 		docs = append(docs, categoryDoc{Code: c.Code, Clause: c.Clause, Title: c.Title, Class: c.Class, Senders: c.Senders, Schema: c.Schema()})
@@ -27,3 +28,5 @@ func (s *Server) categories(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "public, max-age=300")
 	problem.JSON(w, http.StatusOK, map[string]any{"categories": docs})
 }
+
+func (h *Handler) categories(w http.ResponseWriter, r *http.Request) { Catalogue(w, r) }

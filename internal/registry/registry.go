@@ -121,6 +121,16 @@ type Sender struct {
 	// ReceivedAt backdates the records; only the population generator
 	// sets it, to give synthetic children a history.
 	ReceivedAt time.Time
+	// Competence says which categories the participant may send, as the
+	// operator set it; nil means the defaults of the catalogue (MaySend).
+	Competence func(*category.Category) bool
+}
+
+func (s Sender) maySend(c *category.Category) bool {
+	if s.Competence != nil {
+		return s.Competence(c)
+	}
+	return MaySend(s.Participant, c)
 }
 
 // MaySend reports whether participant may send records of category c by
@@ -152,7 +162,7 @@ func (s *Service) Prepare(ctx context.Context, from Sender, raw []byte) (store.S
 	if !ok {
 		return store.Submission{}, &r, fault.E("registry.Prepare", fault.Invalid, category.Problem("category", "unknown_category"))
 	}
-	if !MaySend(from.Participant, cat) {
+	if !from.maySend(cat) {
 		return store.Submission{}, &r, fault.E("registry.Prepare", fault.Forbidden, category.Problem("category", "forbidden_category"))
 	}
 	keys := r.Child.keys()

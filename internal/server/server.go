@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/scfwca/databank/internal/exchange"
 	"github.com/scfwca/databank/internal/problem"
 	"github.com/scfwca/databank/internal/registry"
 	"github.com/scfwca/databank/internal/store"
@@ -45,7 +46,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{}))
-	mux.HandleFunc("GET /exchange/v1/categories", s.categories)
+	mux.HandleFunc("GET /exchange/v1/categories", exchange.Catalogue)
 	mux.HandleFunc("/", s.notFound)
 }
 

@@ -354,3 +354,33 @@ func (s *Store) Count(ctx context.Context) (Counts, error) {
 		(SELECT count(*) FROM facts), (SELECT seq FROM audit_head WHERE id = 1)`).Scan(&c.Children, &c.Facts, &c.Audit)
 	return c, s.classify("store.Count", err)
 }
+
+// Match is a child found by search, with what identifies it.
+type Match struct {
+	ChildID   int64               `json:"child_id"`
+	FIN       string              `json:"fin,omitempty"`
+	Name      category.PersonName `json:"name"`
+	BirthDate string              `json:"birth_date,omitempty"`
+	District  string              `json:"district,omitempty"`
+	Status    string              `json:"status"`
+}
+
+// SearchByName finds the children whose folded name key and birth date
+// are the given ones.
+func (s *Store) SearchByName(ctx context.Context, nameKey string, birthDate category.Date, limit int) ([]Match, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT child_id, fin, given_name, family_name, patronymic, birth_date, district, status
+		FROM profiles WHERE name_key = $1 AND birth_date = $2 ORDER BY child_id LIMIT $3`, nameKey, birthDate.String(), limit)
+	if err != nil {
+		return nil, s.classify("store.SearchByName", err)
+	}
+	defer rows.Close()
+	out := []Match{}
+	for rows.Next() {
+		var m Match
+		if err := rows.Scan(&m.ChildID, &m.FIN, &m.Name.Given, &m.Name.Family, &m.Name.Patronymic, &m.BirthDate, &m.District, &m.Status); err != nil {
+			return nil, s.classify("store.SearchByName", err)
+		}
+		out = append(out, m)
+	}
+	return out, s.classify("store.SearchByName", rows.Err())
+}

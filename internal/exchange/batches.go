@@ -1,0 +1,200 @@
+package exchange
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+
+	"github.com/scfwca/databank/internal/audit"
+	"github.com/scfwca/databank/internal/category"
+	"github.com/scfwca/databank/internal/problem"
+	"github.com/scfwca/databank/internal/registry"
+	"github.com/scfwca/databank/internal/signature"
+	"github.com/scfwca/databank/internal/store"
+)
+
+// batchBody is the envelope of a batch; each record is decoded and
+// validated on its own by the registry.
+type batchBody struct {
+	BatchID string            `json:"batch_id"`
+	Records []json.RawMessage `json:"records"`
+}
+
+// BatchResponse is the answer to a batch: every record's outcome.
+type BatchResponse struct {
+	BatchID    string             `json:"batch_id"`
+	ReceivedAt string             `json:"received_at"`
+	Counts     map[string]int     `json:"counts"`
+	Records    []registry.Outcome `json:"records"`
+}
+
+// postBatch receives a signed batch: it checks the transport, the body and
+// the signature, keeps the batch as evidence, stores each record
+// atomically on its own, and answers with every record's outcome. A batch
+// id sent again gets the first answer.
+func (h *Handler) postBatch(w http.ResponseWriter, r *http.Request, c *caller) {
+	if !c.p.Active {
+		h.refuse(w, r, c, &refusal{status: http.StatusForbidden, code: "participant_inactive", detail: "the participant's access is suspended"})
+		return
+	}
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
+		h.refuse(w, r, c, &refusal{status: http.StatusUnsupportedMediaType, code: "unsupported_media_type", detail: "send the batch as application/json"})
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.opt.Limits.MaxBytes))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			h.refuse(w, r, c, &refusal{status: http.StatusRequestEntityTooLarge, code: "too_large", detail: "the body exceeds the limit of bytes per request"})
+			return
+		}
+		h.refuse(w, r, c, &refusal{status: http.StatusBadRequest, code: "body_unreadable", detail: "the body could not be read in time", err: err})
+		return
+	}
+	signer, sigB64, err := h.checkSignature(r, c, body)
+	if err != nil {
+		h.refuse(w, r, c, err)
+		return
+	}
+	var b batchBody
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&b); err != nil || dec.More() {
+		h.refuse(w, r, c, &refusal{status: http.StatusBadRequest, code: "malformed_json", detail: "the body is not a batch: " + jsonProblem(err)})
+		return
+	}
+	switch {
+	case strings.TrimSpace(b.BatchID) == "" || len(b.BatchID) > 100:
+		h.refuse(w, r, c, &refusal{status: http.StatusUnprocessableEntity, code: "batch_id_invalid", detail: "batch_id must be 1 to 100 characters"})
+		return
+	case len(b.Records) == 0:
+		h.refuse(w, r, c, &refusal{status: http.StatusUnprocessableEntity, code: "batch_empty", detail: "a batch holds at least one record"})
+		return
+	case len(b.Records) > h.opt.Limits.MaxRecords:
+		h.refuse(w, r, c, &refusal{status: http.StatusRequestEntityTooLarge, code: "too_many_records", detail: "the batch exceeds the limit of records"})
+		return
+	}
+	now := h.opt.Now()
+	prev, err := h.store.BeginBatch(r.Context(), store.Batch{
+		Participant: c.p.Code, BatchID: b.BatchID, ReceivedAt: now, Body: string(body), Signature: sigB64,
+		SignerSubject: signer, ClientSubject: c.subject,
+	})
+	if err != nil {
+		h.refuse(w, r, c, err)
+		return
+	}
+	if prev != nil && prev.Response != "" {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("X-Databank-Replay", "true")
+		io.WriteString(w, prev.Response)
+		return
+	}
+	resp := BatchResponse{BatchID: b.BatchID, ReceivedAt: now.In(category.Baku).Format("2006-01-02T15:04:05Z07:00"),
+		Counts: map[string]int{registry.Accepted: 0, registry.Unchanged: 0, registry.Rejected: 0}, Records: []registry.Outcome{}}
+	from := registry.Sender{Participant: c.p.Code, Actor: c.actor, BatchID: b.BatchID, Competence: c.p.MaySend}
+	for _, raw := range b.Records {
+		out, err := h.registry.Submit(r.Context(), from, raw)
+		if err != nil {
+			// The Data Bank itself failed: what was stored stays stored
+			// (each record is its own transaction, and re-sending is
+			// harmless); the batch is answered when it is sent again.
+			h.refuse(w, r, c, err)
+			return
+		}
+		resp.Counts[out.Status]++
+		resp.Records = append(resp.Records, out)
+	}
+	answer, _ := json.Marshal(resp)
+	if err := h.store.FinishBatch(r.Context(), c.p.Code, b.BatchID, string(answer)); err != nil {
+		h.refuse(w, r, c, err)
+		return
+	}
+	detail, _ := json.Marshal(map[string]any{"batch": b.BatchID, "certificate": c.subject, "signer": signer, "counts": resp.Counts})
+	if err := h.store.Audit(r.Context(), audit.Entry{Actor: c.actor, Action: "exchange.batch", Outcome: "answered", Detail: string(detail)}); err != nil {
+		h.refuse(w, r, c, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Write(answer)
+}
+
+// checkSignature verifies the detached signature of the body in the
+// X-Signature header and that its signer speaks for the same participant as
+// the client certificate. It returns the signer's subject and the
+// signature as sent.
+func (h *Handler) checkSignature(r *http.Request, c *caller, body []byte) (string, string, error) {
+	sigB64 := strings.TrimSpace(r.Header.Get("X-Signature"))
+	if h.opt.Insecure && h.opt.Verifier == nil {
+		return "unverified (insecure demo)", sigB64, nil
+	}
+	if sigB64 == "" {
+		return "", "", &refusal{status: http.StatusBadRequest, code: "signature_missing", detail: "the X-Signature header must hold the base64 of a detached CMS signature over the body"}
+	}
+	der, err := base64.StdEncoding.DecodeString(sigB64)
+	if err != nil {
+		return "", "", &refusal{status: http.StatusBadRequest, code: "signature_malformed", detail: "X-Signature is not base64"}
+	}
+	signed, err := h.opt.Verifier.Verify(body, der)
+	if err != nil {
+		var se *signature.Error
+		if errors.As(err, &se) {
+			status := http.StatusForbidden
+			if se.Code == "signature_malformed" {
+				status = http.StatusBadRequest
+			}
+			return "", "", &refusal{status: status, code: se.Code, detail: se.Error(), err: err}
+		}
+		return "", "", err
+	}
+	subject := signed.Signer.Subject.String()
+	if h.opt.Insecure {
+		return subject, sigB64, nil
+	}
+	sp, err := h.store.ParticipantBySubject(r.Context(), subject)
+	if err != nil || sp.Code != c.p.Code {
+		return "", "", &refusal{status: http.StatusForbidden, code: "signer_mismatch", detail: "the batch is signed by a certificate that does not speak for the sending participant"}
+	}
+	return subject, sigB64, nil
+}
+
+func jsonProblem(err error) string {
+	if err == nil {
+		return "trailing data after the batch"
+	}
+	return err.Error()
+}
+
+// getBatch gives the operator a batch as evidence: the exact bytes, the
+// signature and the answer, to verify again with openssl.
+func (h *Handler) getBatch(w http.ResponseWriter, r *http.Request, c *caller) {
+	if c.p.Code != r.PathValue("participant") && c.p.Kind != "operator" {
+		h.refuse(w, r, c, &refusal{status: http.StatusForbidden, code: "forbidden", detail: "only the operator or the sender may read a batch"})
+		return
+	}
+	b, err := h.store.Batch(r.Context(), r.PathValue("participant"), r.PathValue("batch_id"))
+	if err != nil {
+		h.refuse(w, r, c, err)
+		return
+	}
+	h.store.Audit(r.Context(), audit.Entry{Actor: c.actor, Action: "exchange.evidence", Outcome: "read",
+		Detail: `{"participant":"` + b.Participant + `","batch":` + quote(b.BatchID) + `}`})
+	problem.JSON(w, http.StatusOK, map[string]any{
+		"participant": b.Participant, "batch_id": b.BatchID, "received_at": b.ReceivedAt,
+		"body_base64": base64.StdEncoding.EncodeToString([]byte(b.Body)), "signature_base64": b.Signature,
+		"signer_subject": b.SignerSubject, "client_subject": b.ClientSubject, "response": json.RawMessage(orNull(b.Response)),
+	})
+}
+
+func quote(s string) string { b, _ := json.Marshal(s); return string(b) }
+
+func orNull(s string) string {
+	if s == "" {
+		return "null"
+	}
+	return s
+}
