@@ -48,6 +48,7 @@ var commands = map[string]command{
 	"audit":       {"verify the audit log: audit verify", (*App).audit},
 	"participant": {"list participants, bind a certificate: participant list | bind CODE --cert F", (*App).participant},
 	"submit":      {"sign a batch file and send it to the exchange", (*App).submit},
+	"simulate":    {"play every participant as live traffic against an exchange", (*App).simulate},
 }
 
 // Run runs the command line args (without the program name) and returns
