@@ -97,15 +97,18 @@ func (h *Handler) postBatch(w http.ResponseWriter, r *http.Request, c *caller) {
 	resp := BatchResponse{BatchID: b.BatchID, ReceivedAt: now.In(category.Baku).Format("2006-01-02T15:04:05Z07:00"),
 		Counts: map[string]int{registry.Accepted: 0, registry.Unchanged: 0, registry.Rejected: 0}, Records: []registry.Outcome{}}
 	from := registry.Sender{Participant: c.p.Code, Actor: c.actor, BatchID: b.BatchID, Competence: c.p.MaySend}
-	for _, raw := range b.Records {
-		out, err := h.registry.Submit(r.Context(), from, raw)
-		if err != nil {
-			// The Data Bank itself failed: what was stored stays stored
-			// (each record is its own transaction, and re-sending is
-			// harmless); the batch is answered when it is sent again.
-			h.refuse(w, r, c, err)
-			return
-		}
+	raws := make([][]byte, len(b.Records))
+	for i, rec := range b.Records {
+		raws[i] = rec
+	}
+	outs, err := h.registry.SubmitBatch(r.Context(), from, raws)
+	if err != nil {
+		// The Data Bank itself failed and stored none of the records; the
+		// batch is answered when it is sent again.
+		h.refuse(w, r, c, err)
+		return
+	}
+	for _, out := range outs {
 		resp.Counts[out.Status]++
 		resp.Records = append(resp.Records, out)
 	}

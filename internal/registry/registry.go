@@ -279,6 +279,46 @@ func (s *Service) Submit(ctx context.Context, from Sender, raw []byte) (Outcome,
 	return Outcome{SourceID: rec.SourceID, Status: string(res.Status), ChildID: res.ChildID, FactID: res.FactID, Candidates: res.Candidates}, nil
 }
 
+// SubmitBatch validates and stores the records of one batch, each
+// atomically on its own, in a single transaction: the exchange's path,
+// where a commit per record would spend the time on disk flushes. It
+// returns every record's outcome in order; the error is returned only when
+// the Data Bank itself failed, and then nothing was stored.
+func (s *Service) SubmitBatch(ctx context.Context, from Sender, raws [][]byte) ([]Outcome, error) {
+	out := make([]Outcome, len(raws))
+	var subs []store.Submission
+	var index []int
+	for i, raw := range raws {
+		sub, rec, err := s.Prepare(ctx, from, raw)
+		if err != nil {
+			if out[i], err = s.refuse(ctx, from, rec, err); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		out[i].SourceID = rec.SourceID
+		subs = append(subs, sub)
+		index = append(index, i)
+	}
+	each, err := s.store.SubmitEach(ctx, subs)
+	if err != nil {
+		return nil, err
+	}
+	for j, e := range each {
+		i := index[j]
+		if e.Err != nil {
+			rec := &Record{SourceID: out[i].SourceID, Category: subs[j].Fact.Category}
+			if out[i], err = s.refuse(ctx, from, rec, fault.E("registry.SubmitBatch", fault.Invalid, category.Problem("source_id", "not_found"))); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		r := e.Result
+		out[i] = Outcome{SourceID: out[i].SourceID, Status: string(r.Status), ChildID: r.ChildID, FactID: r.FactID, Candidates: r.Candidates}
+	}
+	return out, nil
+}
+
 // refuse turns a refusal into an outcome and audits it.
 func (s *Service) refuse(ctx context.Context, from Sender, rec *Record, err error) (Outcome, error) {
 	k := fault.KindOf(err)

@@ -89,6 +89,51 @@ func (s *Store) SubmitAll(ctx context.Context, subs []Submission) ([]Result, err
 	return out, err
 }
 
+// Each is one record's outcome in SubmitEach: its result, or the error
+// that refused it.
+type Each struct {
+	Result Result
+	Err    error
+}
+
+// SubmitEach stores many records in one transaction, each atomically on
+// its own: every record runs in a savepoint, and a record that fails is
+// rolled back to it while the others stand. The batch pays one commit,
+// and each child touched is projected once. A failure of the database
+// itself fails the whole call, and nothing is stored.
+func (s *Store) SubmitEach(ctx context.Context, subs []Submission) ([]Each, error) {
+	out := make([]Each, len(subs))
+	err := s.tx(ctx, "store.SubmitEach", false, func(tx *sql.Tx) error {
+		var touched []int64
+		for i, sub := range subs {
+			if _, err := tx.ExecContext(ctx, `SAVEPOINT record`); err != nil {
+				return err
+			}
+			res, t, err := s.submit(ctx, tx, sub)
+			if err != nil {
+				if k := fault.KindOf(err); k != fault.NotFound && k != fault.Conflict && k != fault.Invalid {
+					return err
+				}
+				if _, rerr := tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT record`); rerr != nil {
+					return rerr
+				}
+				out[i].Err = err
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, `RELEASE SAVEPOINT record`); err != nil {
+				return err
+			}
+			out[i].Result = res
+			touched = append(touched, t...)
+		}
+		return s.reprojectAll(ctx, tx, touched)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // reprojectAll projects each of the children once.
 func (s *Store) reprojectAll(ctx context.Context, tx *sql.Tx, ids []int64) error {
 	slices.Sort(ids)

@@ -350,3 +350,30 @@ func TestAsOf(t *testing.T) {
 		}
 	})
 }
+
+func TestSubmitEachKeepsRecordsAtomicOnTheirOwn(t *testing.T) {
+	storetest.Each(t, clock(), func(t *testing.T, st *store.Store) {
+		good1 := fact("justice", "birth_registration", "br-1", birth, fin("5ZK3N2P"))
+		bad := fact("justice", "birth_registration", "missing", "", fin("5ZK3N2P")) // retracts nothing
+		good2 := fact("health", "medical_registration", "mr-1", `{"clinic":"X"}`, fin("5ZK3N2P"))
+		out, err := st.SubmitEach(ctx, []store.Submission{good1, bad, good2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out[0].Err != nil || out[0].Result.Status != store.Accepted || !fault.Is(out[1].Err, fault.NotFound) ||
+			out[2].Err != nil || out[2].Result.ChildID != out[0].Result.ChildID {
+			t.Fatalf("outcomes = %+v", out)
+		}
+		n, _ := st.Count(ctx)
+		if n.Facts != 2 || n.Audit != 2 {
+			t.Errorf("counts = %+v; want the 2 good records and their 2 audit entries", n)
+		}
+		if _, err := st.VerifyAudit(ctx); err != nil {
+			t.Errorf("the rolled-back record broke the audit chain: %v", err)
+		}
+		sum, _, _ := st.StoredSummary(ctx, out[0].Result.ChildID)
+		if sum.Categories != 1<<category.CatBirthRegistration.Bit|1<<category.CatMedicalRegistration.Bit {
+			t.Errorf("projection = %b", sum.Categories)
+		}
+	})
+}
