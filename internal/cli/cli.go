@@ -49,6 +49,7 @@ var commands = map[string]command{
 	"participant": {"list participants, bind a certificate: participant list | bind CODE --cert F", (*App).participant},
 	"submit":      {"sign a batch file and send it to the exchange", (*App).submit},
 	"simulate":    {"play every participant as live traffic against an exchange", (*App).simulate},
+	"bench":       {"measure against the raw engine: bench ingest", (*App).benchCmd},
 }
 
 // Run runs the command line args (without the program name) and returns

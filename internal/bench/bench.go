@@ -1,0 +1,126 @@
+// Package bench measures the Data Bank as a whole, each figure next to the
+// raw database engine doing the same work in the same run, so that our
+// own cost on top of the engine is visible.
+package bench
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"text/tabwriter"
+
+	"github.com/scfwca/databank/internal/store"
+)
+
+// Measure is one figure of a benchmark.
+type Measure struct {
+	Name     string   `json:"name"`
+	Value    float64  `json:"value"`
+	Unit     string   `json:"unit"`
+	Baseline *float64 `json:"baseline,omitempty"`
+	Ratio    *float64 `json:"ratio,omitempty"`
+}
+
+// Against sets the measure's baseline and the ratio of value to it.
+func (m *Measure) Against(baseline float64) {
+	m.Baseline = &baseline
+	r := m.Value / baseline
+	m.Ratio = &r
+}
+
+// Print writes measures as a table.
+func Print(w io.Writer, ms []Measure) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "measure\tvalue\tunit\tbaseline\tratio\t")
+	for _, m := range ms {
+		base, ratio := "", ""
+		if m.Baseline != nil {
+			base = fmt.Sprintf("%.1f", *m.Baseline)
+			ratio = fmt.Sprintf("%.1f%%", *m.Ratio*100)
+		}
+		fmt.Fprintf(tw, "%s\t%.1f\t%s\t%s\t%s\t\n", m.Name, m.Value, m.Unit, base, ratio)
+	}
+	tw.Flush()
+}
+
+// Databases hands out fresh databases for a run: SQLite files in a
+// temporary directory, or databases created on a PostgreSQL server and
+// dropped afterwards.
+type Databases struct {
+	pgURL   string
+	dir     string
+	created []string
+}
+
+// NewDatabases prepares fresh databases on the engine a --db value names:
+// a postgres:// URL of a server where databases may be created, or
+// anything else for SQLite.
+func NewDatabases(db string) (*Databases, error) {
+	d := &Databases{}
+	if store.IsPostgres(db) {
+		d.pgURL = db
+		return d, nil
+	}
+	dir, err := os.MkdirTemp("", "databank-bench-")
+	if err != nil {
+		return nil, err
+	}
+	d.dir = dir
+	return d, nil
+}
+
+// Open returns a fresh, migrated store.
+func (d *Databases) Open(ctx context.Context, name string) (*store.Store, error) {
+	dsn := filepath.Join(d.dir, name+".db")
+	if d.pgURL != "" {
+		admin, err := sql.Open("pgx", d.pgURL)
+		if err != nil {
+			return nil, err
+		}
+		defer admin.Close()
+		b := make([]byte, 4)
+		rand.Read(b)
+		db := "databank_bench_" + name + "_" + hex.EncodeToString(b)
+		if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+db); err != nil {
+			return nil, fmt.Errorf("creating a benchmark database: %w", err)
+		}
+		d.created = append(d.created, db)
+		u, err := url.Parse(d.pgURL)
+		if err != nil {
+			return nil, err
+		}
+		u.Path = "/" + db
+		dsn = u.String()
+	}
+	st, err := store.Open(dsn, store.Options{})
+	if err != nil {
+		return nil, err
+	}
+	if err := st.Migrate(ctx, slog.New(slog.DiscardHandler)); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
+}
+
+// Close removes the databases.
+func (d *Databases) Close() {
+	if d.dir != "" {
+		os.RemoveAll(d.dir)
+	}
+	if d.pgURL != "" && len(d.created) > 0 {
+		if admin, err := sql.Open("pgx", d.pgURL); err == nil {
+			for _, db := range d.created {
+				admin.Exec("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)")
+			}
+			admin.Close()
+		}
+	}
+}

@@ -1,0 +1,303 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"database/sql"
+	"encoding/base64"
+	"encoding/json"
+	"encoding/pem"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/scfwca/databank/internal/audit"
+	"github.com/scfwca/databank/internal/category"
+	"github.com/scfwca/databank/internal/devpki"
+	"github.com/scfwca/databank/internal/exchange"
+	"github.com/scfwca/databank/internal/participant"
+	"github.com/scfwca/databank/internal/population"
+	"github.com/scfwca/databank/internal/registry"
+	"github.com/scfwca/databank/internal/signature"
+	"github.com/scfwca/databank/internal/store"
+)
+
+// IngestOptions size the ingestion benchmark.
+type IngestOptions struct {
+	Children int   // of the synthetic population
+	Seed     int64 // of the population
+	Batch    int   // records per batch
+	Clients  int   // concurrent senders
+}
+
+// signedBatch is a batch ready to send: its body, signature and sender.
+type signedBatch struct {
+	participant string
+	body        []byte
+	sig         string
+	records     []registry.Record
+	raws        []json.RawMessage
+}
+
+// Ingest measures ingestion through the signed exchange API over mutual
+// TLS against inserting the same facts straight into the engine.
+func Ingest(ctx context.Context, dbs *Databases, opt IngestOptions, log *slog.Logger) ([]Measure, error) {
+	pki, err := devpki.New("Benchmark")
+	if err != nil {
+		return nil, err
+	}
+	certs := map[string]*devpki.Cert{}
+	for _, p := range participant.Defaults() {
+		if certs[p.Code], err = pki.Participant(p.Code); err != nil {
+			return nil, err
+		}
+	}
+	batches, records, err := prepare(opt, certs)
+	if err != nil {
+		return nil, err
+	}
+	log.Info("bench ingest: population ready", "children", opt.Children, "records", records, "batches", len(batches))
+
+	apiStore, err := dbs.Open(ctx, "api")
+	if err != nil {
+		return nil, err
+	}
+	defer apiStore.Close()
+	apiRate, err := ingestAPI(ctx, apiStore, pki, certs, batches, opt.Clients, records)
+	if err != nil {
+		return nil, fmt.Errorf("through the API: %w", err)
+	}
+	rawStore, err := dbs.Open(ctx, "raw")
+	if err != nil {
+		return nil, err
+	}
+	defer rawStore.Close()
+	rawRate, err := ingestRaw(ctx, rawStore.DB(), batches, records)
+	if err != nil {
+		return nil, fmt.Errorf("straight into the engine: %w", err)
+	}
+	m := Measure{Name: "ingest (" + string(apiStore.Engine()) + ", signed API over mTLS vs raw inserts)", Value: apiRate, Unit: "records/s"}
+	m.Against(rawRate)
+	return []Measure{m}, nil
+}
+
+// prepare generates the population and turns it into signed batches, one
+// participant per batch, before anything is timed.
+func prepare(opt IngestOptions, certs map[string]*devpki.Cert) ([]signedBatch, int, error) {
+	pending := map[string]*signedBatch{}
+	var out []signedBatch
+	records := 0
+	seal := func(b *signedBatch) error {
+		body, err := json.Marshal(map[string]any{"batch_id": fmt.Sprintf("bench-%d", len(out)), "records": b.raws})
+		if err != nil {
+			return err
+		}
+		c := certs[b.participant]
+		sig, err := signature.Sign(body, c.Cert, c.Key, c.Intermediates)
+		if err != nil {
+			return err
+		}
+		b.body, b.sig = body, base64.StdEncoding.EncodeToString(sig)
+		out = append(out, *b)
+		return nil
+	}
+	popt := population.Options{Children: opt.Children, Seed: opt.Seed, Today: category.Today(time.Now())}
+	err := population.Generate(popt, func(items []registry.Item) error {
+		for _, it := range items {
+			code := it.From.Participant
+			b := pending[code]
+			if b == nil {
+				b = &signedBatch{participant: code}
+				pending[code] = b
+			}
+			var r registry.Record
+			if err := json.Unmarshal(it.Raw, &r); err != nil {
+				return err
+			}
+			b.raws = append(b.raws, it.Raw)
+			b.records = append(b.records, r)
+			records++
+			if len(b.raws) >= opt.Batch {
+				if err := seal(b); err != nil {
+					return err
+				}
+				delete(pending, code)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	for _, p := range participant.Defaults() {
+		if b := pending[p.Code]; b != nil {
+			if err := seal(b); err != nil {
+				return nil, 0, err
+			}
+		}
+	}
+	return out, records, nil
+}
+
+// ingestAPI runs the exchange over mutual TLS on loopback and sends the
+// batches through it; it returns records per second.
+func ingestAPI(ctx context.Context, st *store.Store, pki *devpki.PKI, certs map[string]*devpki.Cert, batches []signedBatch, clients, records int) (float64, error) {
+	if err := st.SeedParticipants(ctx, participant.Defaults()); err != nil {
+		return 0, err
+	}
+	for code, c := range certs {
+		if err := st.Bind(ctx, c.Cert.Subject.String(), exchange.Fingerprint(c.Cert), code, audit.SystemActor("bench")); err != nil {
+			return 0, err
+		}
+	}
+	anchors := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: pki.Root.Raw})
+	v, err := signature.NewVerifier(anchors, nil, time.Now)
+	if err != nil {
+		return 0, err
+	}
+	srvCert, err := pki.Server("127.0.0.1")
+	if err != nil {
+		return 0, err
+	}
+	limits := exchange.DefaultLimits
+	limits.Rate, limits.Burst = 1e6, 1e6
+	h := exchange.New(st, registry.New(st, nil), slog.New(slog.DiscardHandler), exchange.Options{Verifier: v, Limits: limits})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	ln = tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{srvCert.TLS()}, ClientAuth: tls.RequireAnyClientCert, MinVersion: tls.VersionTLS12})
+	srv := &http.Server{Handler: h}
+	go srv.Serve(ln)
+	defer srv.Close()
+	roots := x509.NewCertPool()
+	roots.AddCert(pki.Root)
+	httpClients := map[string]*http.Client{}
+	for code, c := range certs {
+		httpClients[code] = &http.Client{Timeout: 5 * time.Minute, Transport: &http.Transport{
+			TLSClientConfig: &tls.Config{RootCAs: roots, Certificates: []tls.Certificate{c.TLS()}}}}
+	}
+	url := "https://" + ln.Addr().String() + "/exchange/v1/batches"
+	work := make(chan signedBatch)
+	var mu sync.Mutex
+	var firstErr error
+	var wg sync.WaitGroup
+	start := time.Now()
+	for range max(clients, 1) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := range work {
+				if err := send(ctx, httpClients[b.participant], url, b); err != nil {
+					mu.Lock()
+					if firstErr == nil {
+						firstErr = err
+					}
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	for _, b := range batches {
+		work <- b
+	}
+	close(work)
+	wg.Wait()
+	elapsed := time.Since(start)
+	if firstErr != nil {
+		return 0, firstErr
+	}
+	n, err := st.Count(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if int(n.Facts) != records {
+		return 0, fmt.Errorf("%d facts stored of %d records sent", n.Facts, records)
+	}
+	return float64(records) / elapsed.Seconds(), nil
+}
+
+func send(ctx context.Context, c *http.Client, url string, b signedBatch) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(b.body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Signature", b.sig)
+	resp, err := c.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK || bytes.Contains(body, []byte(`"status":"rejected"`)) {
+		return fmt.Errorf("batch of %s: %s %.300s", b.participant, resp.Status, body)
+	}
+	return nil
+}
+
+// ingestRaw inserts the same facts straight into the engine: a child row
+// per new child, its key, and the fact, in one transaction per batch with
+// prepared statements. It returns records per second.
+func ingestRaw(ctx context.Context, db *sql.DB, batches []signedBatch, records int) (float64, error) {
+	children := map[string]int64{}
+	start := time.Now()
+	for _, b := range batches {
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			return 0, err
+		}
+		insChild, err := tx.PrepareContext(ctx, `INSERT INTO children (created_at) VALUES ($1) RETURNING id`)
+		if err != nil {
+			return 0, err
+		}
+		insKey, _ := tx.PrepareContext(ctx, `INSERT INTO child_keys (kind, value, child_id) VALUES ($1, $2, $3)`)
+		insFact, _ := tx.PrepareContext(ctx, `INSERT INTO facts (child_id, category, sender, source_id, action, effective_date,
+			received_at, payload, content_hash, batch_id, is_current) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, '', '', 1)`)
+		now := time.Now().UnixMicro()
+		for _, r := range b.records {
+			key := childKey(r.Child)
+			id, ok := children[key]
+			if !ok {
+				if err := insChild.QueryRowContext(ctx, now).Scan(&id); err != nil {
+					tx.Rollback()
+					return 0, err
+				}
+				if _, err := insKey.ExecContext(ctx, "raw", key, id); err != nil {
+					tx.Rollback()
+					return 0, err
+				}
+				children[key] = id
+			}
+			if _, err := insFact.ExecContext(ctx, id, r.Category, b.participant, r.SourceID, r.Action,
+				r.EffectiveDate.String(), now, string(r.Data)); err != nil {
+				tx.Rollback()
+				return 0, err
+			}
+		}
+		if err := tx.Commit(); err != nil {
+			return 0, err
+		}
+	}
+	return float64(records) / time.Since(start).Seconds(), nil
+}
+
+func childKey(c registry.ChildSelector) string {
+	switch {
+	case c.FIN != "":
+		return c.FIN
+	case c.ResidencePermit != "":
+		return c.ResidencePermit
+	case c.RefugeeCard != "":
+		return c.RefugeeCard
+	case c.BirthCertificate != nil:
+		return c.BirthCertificate.Series + "/" + c.BirthCertificate.Number
+	}
+	return fmt.Sprintf("%v", c)
+}

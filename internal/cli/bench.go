@@ -1,0 +1,51 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"runtime"
+
+	"github.com/scfwca/databank/internal/bench"
+	"github.com/scfwca/databank/internal/config"
+)
+
+// benchCmd runs the system benchmarks; each figure is printed next to the
+// raw engine doing the same work in the same run.
+func (a *App) benchCmd(ctx context.Context, args []string) error {
+	if len(args) == 0 || args[0] != "ingest" {
+		fmt.Fprintln(a.Stderr, "usage: databank bench ingest [--children N] [--batch N] [--clients N] [--db sqlite|postgres://…] [--json FILE]")
+		return errUsage
+	}
+	var cfg config.Config
+	fs := a.flags("bench ingest", &cfg)
+	children := fs.Int("children", 5000, "children of the synthetic population to ingest")
+	batch := fs.Int("batch", 1000, "records per batch")
+	clients := fs.Int("clients", 2, "concurrent senders")
+	jsonOut := fs.String("json", "", "also write the measures as JSON to this `file`")
+	fs.Lookup("db").Usage = "\"sqlite\" (fresh files in a temporary directory) or the postgres:// URL of a server where the benchmark may create databases"
+	if err := fs.Set("db", "sqlite"); err != nil {
+		return err
+	}
+	if err := a.parse(fs, &cfg, args[1:]); err != nil {
+		return err
+	}
+	dbs, err := bench.NewDatabases(cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer dbs.Close()
+	log := a.logger(&cfg)
+	ms, err := bench.Ingest(ctx, dbs, bench.IngestOptions{Children: *children, Seed: 7, Batch: *batch, Clients: *clients}, log)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.Stdout, "%d children, batches of %d, %d clients, %d CPUs, %s\n", *children, *batch, *clients, runtime.NumCPU(), runtime.Version())
+	bench.Print(a.Stdout, ms)
+	if *jsonOut != "" {
+		b, _ := json.MarshalIndent(ms, "", "  ")
+		return os.WriteFile(*jsonOut, append(b, '\n'), 0o644)
+	}
+	return nil
+}
