@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/pprof"
 
 	"github.com/scfwca/databank/internal/bench"
 	"github.com/scfwca/databank/internal/config"
@@ -24,6 +25,7 @@ func (a *App) benchCmd(ctx context.Context, args []string) error {
 	batch := fs.Int("batch", 1000, "records per batch")
 	clients := fs.Int("clients", 2, "concurrent senders")
 	jsonOut := fs.String("json", "", "also write the measures as JSON to this `file`")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this `file` (go tool pprof)")
 	fs.Lookup("db").Usage = "\"sqlite\" (fresh files in a temporary directory) or the postgres:// URL of a server where the benchmark may create databases"
 	if err := fs.Set("db", "sqlite"); err != nil {
 		return err
@@ -37,6 +39,17 @@ func (a *App) benchCmd(ctx context.Context, args []string) error {
 	}
 	defer dbs.Close()
 	log := a.logger(&cfg)
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	ms, err := bench.Ingest(ctx, dbs, bench.IngestOptions{Children: *children, Seed: 7, Batch: *batch, Clients: *clients}, log)
 	if err != nil {
 		return err

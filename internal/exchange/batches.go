@@ -101,7 +101,7 @@ func (h *Handler) postBatch(w http.ResponseWriter, r *http.Request, c *caller) {
 	for i, rec := range b.Records {
 		raws[i] = rec
 	}
-	outs, err := h.registry.SubmitBatch(r.Context(), from, raws)
+	outs, err := h.registry.SubmitBatch(r.Context(), from, raws, map[string]any{"certificate": c.subject, "signer": signer})
 	if err != nil {
 		// The Data Bank itself failed and stored none of the records; the
 		// batch is answered when it is sent again.
@@ -114,11 +114,6 @@ func (h *Handler) postBatch(w http.ResponseWriter, r *http.Request, c *caller) {
 	}
 	answer, _ := json.Marshal(resp)
 	if err := h.store.FinishBatch(r.Context(), c.p.Code, b.BatchID, string(answer)); err != nil {
-		h.refuse(w, r, c, err)
-		return
-	}
-	detail, _ := json.Marshal(map[string]any{"batch": b.BatchID, "certificate": c.subject, "signer": signer, "counts": resp.Counts})
-	if err := h.store.Audit(r.Context(), audit.Entry{Actor: c.actor, Action: "exchange.batch", Outcome: "answered", Detail: string(detail)}); err != nil {
 		h.refuse(w, r, c, err)
 		return
 	}

@@ -281,42 +281,62 @@ func (s *Service) Submit(ctx context.Context, from Sender, raw []byte) (Outcome,
 
 // SubmitBatch validates and stores the records of one batch, each
 // atomically on its own, in a single transaction: the exchange's path,
-// where a commit per record would spend the time on disk flushes. It
-// returns every record's outcome in order; the error is returned only when
-// the Data Bank itself failed, and then nothing was stored.
-func (s *Service) SubmitBatch(ctx context.Context, from Sender, raws [][]byte) ([]Outcome, error) {
+// where a commit per record would spend the time on disk flushes. The
+// batch leaves one audit entry, written in the same transaction: detail
+// (what the edge knows: batch, certificate, signer), the children and
+// categories touched, the counts, and every refused record with its
+// codes. It returns every record's outcome in order; the error is returned
+// only when the Data Bank itself failed, and then nothing was stored.
+func (s *Service) SubmitBatch(ctx context.Context, from Sender, raws [][]byte, detail map[string]any) ([]Outcome, error) {
 	out := make([]Outcome, len(raws))
 	var subs []store.Submission
 	var index []int
+	var rejected []string
 	for i, raw := range raws {
 		sub, rec, err := s.Prepare(ctx, from, raw)
 		if err != nil {
-			if out[i], err = s.refuse(ctx, from, rec, err); err != nil {
+			if k := fault.KindOf(err); k != fault.Invalid && k != fault.Forbidden {
 				return nil, err
 			}
+			out[i] = Outcome{SourceID: rec.SourceID, Status: Rejected, Errors: fault.FieldsOf(err)}
+			rejected = append(rejected, rejection(rec.SourceID, out[i].Errors))
 			continue
 		}
 		out[i].SourceID = rec.SourceID
 		subs = append(subs, sub)
 		index = append(index, i)
 	}
-	each, err := s.store.SubmitEach(ctx, subs)
+	if detail == nil {
+		detail = map[string]any{}
+	}
+	detail["batch"], detail["rejected"] = from.BatchID, rejected
+	b, _ := json.Marshal(detail)
+	entry := audit.Entry{Actor: from.Actor, Action: "exchange.batch", Outcome: "answered", Detail: string(b)}
+	each, err := s.store.SubmitEach(ctx, subs, entry)
 	if err != nil {
 		return nil, err
 	}
 	for j, e := range each {
 		i := index[j]
 		if e.Err != nil {
-			rec := &Record{SourceID: out[i].SourceID, Category: subs[j].Fact.Category}
-			if out[i], err = s.refuse(ctx, from, rec, fault.E("registry.SubmitBatch", fault.Invalid, category.Problem("source_id", "not_found"))); err != nil {
-				return nil, err
-			}
+			// The store refuses only the retraction of a record it does not hold.
+			out[i] = Outcome{SourceID: out[i].SourceID, Status: Rejected, Errors: []fault.FieldError{category.Problem("source_id", "not_found")}}
 			continue
 		}
 		r := e.Result
 		out[i] = Outcome{SourceID: out[i].SourceID, Status: string(r.Status), ChildID: r.ChildID, FactID: r.FactID, Candidates: r.Candidates}
 	}
 	return out, nil
+}
+
+// rejection describes a refused record for the audit log: its source id
+// and the codes of its errors.
+func rejection(source string, errs []fault.FieldError) string {
+	codes := make([]string, len(errs))
+	for i, e := range errs {
+		codes[i] = e.Field + ":" + e.Code
+	}
+	return source + " " + strings.Join(codes, ",")
 }
 
 // refuse turns a refusal into an outcome and audits it.
@@ -326,11 +346,7 @@ func (s *Service) refuse(ctx context.Context, from Sender, rec *Record, err erro
 		return Outcome{SourceID: rec.SourceID}, err
 	}
 	out := Outcome{SourceID: rec.SourceID, Status: Rejected, Errors: fault.FieldsOf(err)}
-	codes := make([]string, len(out.Errors))
-	for i, e := range out.Errors {
-		codes[i] = e.Field + ":" + e.Code
-	}
-	detail, _ := json.Marshal(map[string]any{"batch": from.BatchID, "source_id": rec.SourceID, "errors": codes})
+	detail, _ := json.Marshal(map[string]any{"batch": from.BatchID, "rejected": rejection(rec.SourceID, out.Errors)})
 	aerr := s.store.Audit(ctx, audit.Entry{Actor: from.Actor, Action: "fact.submit", Category: rec.Category, Outcome: Rejected, Detail: string(detail)})
 	return out, aerr
 }

@@ -10,7 +10,7 @@ import (
 // appendAudit appends an entry to the audit log in the caller's
 // transaction. Taking the head row first serialises appends, so the chain
 // never forks.
-func (s *Store) appendAudit(ctx context.Context, tx *sql.Tx, e audit.Entry) error {
+func (s *Store) appendAudit(ctx context.Context, tx querier, e audit.Entry) error {
 	var prevHash string
 	err := tx.QueryRowContext(ctx, `UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash`).Scan(&e.Seq, &prevHash)
 	if err != nil {

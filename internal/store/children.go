@@ -130,7 +130,7 @@ func keysOf(ctx context.Context, q querier, id int64) ([]profile.Key, error) {
 
 // reproject recomputes a child's summary from its current facts and
 // stores it, in the transaction of the change that called for it.
-func (s *Store) reproject(ctx context.Context, tx *sql.Tx, childID int64) error {
+func (s *Store) reproject(ctx context.Context, tx querier, childID int64) error {
 	c, err := readChild(ctx, tx, childID)
 	if err != nil {
 		return err
@@ -191,7 +191,7 @@ func (s *Store) StoredSummary(ctx context.Context, childID int64) (profile.Summa
 	return sum, status, nil
 }
 
-func addCandidate(ctx context.Context, tx *sql.Tx, childID, candidateID int64, reason string, now interface{ UnixMicro() int64 }) error {
+func addCandidate(ctx context.Context, tx querier, childID, candidateID int64, reason string, now interface{ UnixMicro() int64 }) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO match_candidates (child_id, candidate_id, reason, created_at)
 		VALUES ($1, $2, $3, $4) ON CONFLICT (child_id, candidate_id) DO NOTHING`, childID, candidateID, reason, now.UnixMicro())
 	return err

@@ -99,17 +99,25 @@ type Each struct {
 // SubmitEach stores many records in one transaction, each atomically on
 // its own: every record runs in a savepoint, and a record that fails is
 // rolled back to it while the others stand. The batch pays one commit,
-// and each child touched is projected once. A failure of the database
-// itself fails the whole call, and nothing is stored.
-func (s *Store) SubmitEach(ctx context.Context, subs []Submission) ([]Each, error) {
+// each child touched is projected once, and the batch leaves one audit
+// entry — the given one, its detail (a JSON object) completed with the
+// children and categories touched, the counts and the records that failed.
+// A failure of the database itself fails the whole call, and nothing is
+// stored.
+func (s *Store) SubmitEach(ctx context.Context, subs []Submission, entry audit.Entry) ([]Each, error) {
 	out := make([]Each, len(subs))
-	err := s.tx(ctx, "store.SubmitEach", false, func(tx *sql.Tx) error {
+	err := s.tx(ctx, "store.SubmitEach", false, func(sqlTx *sql.Tx) error {
+		tx := s.cached(sqlTx)
 		var touched []int64
+		children := map[int64]bool{}
+		cats := map[string]bool{}
+		counts := map[Status]int{}
+		var failed []string
 		for i, sub := range subs {
 			if _, err := tx.ExecContext(ctx, `SAVEPOINT record`); err != nil {
 				return err
 			}
-			res, t, err := s.submit(ctx, tx, sub)
+			res, t, err := s.submitIn(ctx, tx, sub, false)
 			if err != nil {
 				if k := fault.KindOf(err); k != fault.NotFound && k != fault.Conflict && k != fault.Invalid {
 					return err
@@ -118,6 +126,7 @@ func (s *Store) SubmitEach(ctx context.Context, subs []Submission) ([]Each, erro
 					return rerr
 				}
 				out[i].Err = err
+				failed = append(failed, sub.Fact.SourceID)
 				continue
 			}
 			if _, err := tx.ExecContext(ctx, `RELEASE SAVEPOINT record`); err != nil {
@@ -125,8 +134,24 @@ func (s *Store) SubmitEach(ctx context.Context, subs []Submission) ([]Each, erro
 			}
 			out[i].Result = res
 			touched = append(touched, t...)
+			children[res.ChildID] = true
+			cats[sub.Fact.Category] = true
+			counts[res.Status]++
 		}
-		return s.reprojectAll(ctx, tx, touched)
+		if err := s.reprojectAll(ctx, tx, touched); err != nil {
+			return err
+		}
+		detail := map[string]any{}
+		if entry.Detail != "" {
+			if err := json.Unmarshal([]byte(entry.Detail), &detail); err != nil {
+				return fmt.Errorf("audit detail is not a JSON object: %w", err)
+			}
+		}
+		detail["children"], detail["categories"] = sortedKeys(children), sortedKeys(cats)
+		detail["accepted"], detail["unchanged"], detail["failed"] = counts[Accepted], counts[Unchanged], failed
+		b, _ := json.Marshal(detail)
+		entry.Detail = string(b)
+		return s.appendAudit(ctx, tx, entry)
 	})
 	if err != nil {
 		return nil, err
@@ -134,8 +159,17 @@ func (s *Store) SubmitEach(ctx context.Context, subs []Submission) ([]Each, erro
 	return out, nil
 }
 
+func sortedKeys[K int64 | string](m map[K]bool) []K {
+	out := make([]K, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
 // reprojectAll projects each of the children once.
-func (s *Store) reprojectAll(ctx context.Context, tx *sql.Tx, ids []int64) error {
+func (s *Store) reprojectAll(ctx context.Context, tx querier, ids []int64) error {
 	slices.Sort(ids)
 	for _, id := range slices.Compact(ids) {
 		if err := s.reproject(ctx, tx, id); err != nil {
@@ -145,9 +179,16 @@ func (s *Store) reprojectAll(ctx context.Context, tx *sql.Tx, ids []int64) error
 	return nil
 }
 
-// submit stores one record in tx and returns the children whose
-// projection it changed; the caller projects them before committing.
-func (s *Store) submit(ctx context.Context, tx *sql.Tx, sub Submission) (Result, []int64, error) {
+// submit stores one record in tx, with its own audit entry, and returns
+// the children whose projection it changed; the caller projects them
+// before committing.
+func (s *Store) submit(ctx context.Context, tx querier, sub Submission) (Result, []int64, error) {
+	return s.submitIn(ctx, tx, sub, true)
+}
+
+// submitIn is submit, with the record's own audit entry only when
+// audited; a batch audits itself once.
+func (s *Store) submitIn(ctx context.Context, tx querier, sub Submission, audited bool) (Result, []int64, error) {
 	f := sub.Fact
 	prev, err := currentVersion(ctx, tx, f.Sender, f.Category, f.SourceID)
 	if err != nil {
@@ -159,6 +200,9 @@ func (s *Store) submit(ctx context.Context, tx *sql.Tx, sub Submission) (Result,
 	}
 	if prev != nil && prev.ChildID == childID && prev.ContentHash == f.ContentHash && prev.Action == f.Action &&
 		prev.EffectiveDate == f.EffectiveDate {
+		if !audited {
+			return Result{Status: Unchanged, ChildID: childID, FactID: prev.ID}, nil, nil
+		}
 		if err := s.appendAudit(ctx, tx, audit.Entry{
 			Actor: sub.Actor, Action: "fact.submit", ChildID: childID, Category: f.Category,
 			Outcome: string(Unchanged), Detail: sub.Detail,
@@ -194,17 +238,19 @@ func (s *Store) submit(ctx context.Context, tx *sql.Tx, sub Submission) (Result,
 	if prev != nil && prev.ChildID != childID {
 		touched = append(touched, prev.ChildID) // the sender moved its record to another child
 	}
-	if err := s.appendAudit(ctx, tx, audit.Entry{
-		Actor: sub.Actor, Action: "fact.submit", ChildID: childID, Category: f.Category,
-		Outcome: string(Accepted), Detail: sub.Detail,
-	}); err != nil {
-		return Result{}, nil, err
+	if audited {
+		if err := s.appendAudit(ctx, tx, audit.Entry{
+			Actor: sub.Actor, Action: "fact.submit", ChildID: childID, Category: f.Category,
+			Outcome: string(Accepted), Detail: sub.Detail,
+		}); err != nil {
+			return Result{}, nil, err
+		}
 	}
 	return Result{Status: Accepted, ChildID: childID, FactID: id, Candidates: candidates}, touched, nil
 }
 
 // currentVersion returns the current version of a record, or nil.
-func currentVersion(ctx context.Context, tx *sql.Tx, sender, cat, source string) (*profile.Fact, error) {
+func currentVersion(ctx context.Context, tx querier, sender, cat, source string) (*profile.Fact, error) {
 	row := tx.QueryRowContext(ctx, `SELECT `+factColumns+` FROM facts
 		WHERE sender = $1 AND category = $2 AND source_id = $3 AND is_current = 1`, sender, cat, source)
 	f, err := scanFact(row)
@@ -217,7 +263,7 @@ func currentVersion(ctx context.Context, tx *sql.Tx, sender, cat, source string)
 // resolveChild finds the child the submission is about, creating it when
 // no key matches, and records candidate matches for the operator instead of
 // merging children silently.
-func (s *Store) resolveChild(ctx context.Context, tx *sql.Tx, sub Submission, prev *profile.Fact) (int64, []int64, error) {
+func (s *Store) resolveChild(ctx context.Context, tx querier, sub Submission, prev *profile.Fact) (int64, []int64, error) {
 	var childID int64
 	var others []int64
 	var unclaimed []profile.Key
@@ -273,7 +319,7 @@ func (s *Store) resolveChild(ctx context.Context, tx *sql.Tx, sub Submission, pr
 
 // matchCandidates records as candidates the children with the same folded
 // name, birth date and mother's FIN as a new keyless child.
-func (s *Store) matchCandidates(ctx context.Context, tx *sql.Tx, childID int64, h profile.Hints) ([]int64, error) {
+func (s *Store) matchCandidates(ctx context.Context, tx querier, childID int64, h profile.Hints) ([]int64, error) {
 	key := profile.NameKey(h.Name)
 	if key == "" || h.BirthDate.IsZero() {
 		return nil, nil

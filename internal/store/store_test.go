@@ -356,7 +356,8 @@ func TestSubmitEachKeepsRecordsAtomicOnTheirOwn(t *testing.T) {
 		good1 := fact("justice", "birth_registration", "br-1", birth, fin("5ZK3N2P"))
 		bad := fact("justice", "birth_registration", "missing", "", fin("5ZK3N2P")) // retracts nothing
 		good2 := fact("health", "medical_registration", "mr-1", `{"clinic":"X"}`, fin("5ZK3N2P"))
-		out, err := st.SubmitEach(ctx, []store.Submission{good1, bad, good2})
+		entry := audit.Entry{Actor: actor, Action: "exchange.batch", Outcome: "answered", Detail: `{"batch":"b-1"}`}
+		out, err := st.SubmitEach(ctx, []store.Submission{good1, bad, good2}, entry)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -365,8 +366,14 @@ func TestSubmitEachKeepsRecordsAtomicOnTheirOwn(t *testing.T) {
 			t.Fatalf("outcomes = %+v", out)
 		}
 		n, _ := st.Count(ctx)
-		if n.Facts != 2 || n.Audit != 2 {
-			t.Errorf("counts = %+v; want the 2 good records and their 2 audit entries", n)
+		if n.Facts != 2 || n.Audit != 1 {
+			t.Errorf("counts = %+v; want the 2 good records and one audit entry for the batch", n)
+		}
+		var detail string
+		st.DB().QueryRow(`SELECT detail FROM audit_log WHERE seq = 1`).Scan(&detail)
+		if !strings.Contains(detail, `"batch":"b-1"`) || !strings.Contains(detail, `"categories":["birth_registration","medical_registration"]`) ||
+			!strings.Contains(detail, `"failed":["missing"]`) || !strings.Contains(detail, `"accepted":2`) {
+			t.Errorf("batch audit detail = %s", detail)
 		}
 		if _, err := st.VerifyAudit(ctx); err != nil {
 			t.Errorf("the rolled-back record broke the audit chain: %v", err)
