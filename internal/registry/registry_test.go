@@ -182,13 +182,14 @@ func TestParseKey(t *testing.T) {
 	for in, want := range map[string]string{
 		"5zk3n2p": "fin:5ZK3N2P", "AB/123456": "birth_certificate:AB/123456", "ab / 123 456": "birth_certificate:AB/123456",
 		"DYI1234567": "residence_permit:DYİ1234567", "id:42": "id:42",
+		"refugee_card:QR12345": "refugee_card:QR12345", "fin:qr12345": "fin:QR12345", "birth_certificate:AB/1": "birth_certificate:AB/1",
 	} {
 		k, err := registry.ParseKey(in)
 		if err != nil || k.Kind+":"+k.Value != want {
 			t.Errorf("ParseKey(%q) = %+v, %v; want %s", in, k, err, want)
 		}
 	}
-	for _, bad := range []string{"", "hello world", "id:", "id:x1"} {
+	for _, bad := range []string{"", "hello world", "id:", "id:x1", "fin:OOOOOOO", "passport:AZ1", "birth_certificate:AB"} {
 		if _, err := registry.ParseKey(bad); !fault.Is(err, fault.Invalid) || !strings.Contains(err.Error(), "not a FIN") {
 			t.Errorf("ParseKey(%q) = %v; want invalid", bad, err)
 		}

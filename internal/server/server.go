@@ -47,6 +47,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{}))
 	mux.HandleFunc("GET /exchange/v1/categories", exchange.Catalogue)
+	mux.HandleFunc("GET /exchange/v1/openapi.json", exchange.ServeOpenAPI)
 	mux.HandleFunc("/", s.notFound)
 }
 

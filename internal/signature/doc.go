@@ -25,10 +25,11 @@
 //   - With a signing-time attribute, the signing time must lie in
 //     [now − MaxSignatureAge (24 h), now + ClockSkew (5 min)], else the signature is
 //     refused as signature_stale: a document is signed when it is sent, so an old
-//     signature is one to make again, whatever its certificate. Within that window,
-//     a signing time before the signer's NotBefore is certificate_expired, and the
-//     chain is verified at the signing time: a certificate that expired after the
-//     signature was made, within the last 24 hours, is still accepted.
+//     signature is one to make again, whatever its certificate. Within that window
+//     the chain is verified at the signing time: a certificate that expired after
+//     the signature was made, within the last 24 hours, is still accepted. A signing
+//     time before the signer's NotBefore (a signer's clock running late) proves
+//     nothing, so the chain is then verified now.
 //   - Without a signing-time attribute (openssl -noattr), the chain is verified now.
 //   - TLS client certificates (VerifyClient) are always verified now.
 //
@@ -39,11 +40,11 @@
 // when its serial is listed in a CRL with the certificate's issuer name whose
 // signature verifies against the issuer certificate of that chain. Any listed serial
 // counts, whatever its revocation date, because a signing time is asserted by the
-// signer (a thief of a key could backdate it); entries with reason removeFromCRL do
-// not count. A CRL whose signature does not verify is ignored. A CRL past its
-// NextUpdate is still applied and does not make verification fail: the operator is
-// responsible for refreshing CRL files. A certificate whose issuer has no CRL
-// configured is not checked for revocation.
+// signer (a thief of a key could backdate it). Only full CRLs are supported (no delta
+// CRLs, no distribution points fetched). A CRL whose signature does not verify is
+// ignored. A CRL past its NextUpdate is still applied and does not make verification
+// fail: the operator is responsible for refreshing CRL files. A certificate whose
+// issuer has no CRL configured is not checked for revocation.
 //
 // # Codes
 //

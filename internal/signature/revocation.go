@@ -10,15 +10,12 @@ import (
 	"sync"
 )
 
-// reasonRemoveFromCRL is the CRL entry reason that takes a serial off a (delta) CRL.
-const reasonRemoveFromCRL = 8
-
 // crl is a parsed revocation list. Its signature is checked against the issuer
 // certificate found in each verified chain (intermediates are not configured, so it
 // cannot be checked at load time); results are cached per issuer.
 type crl struct {
 	list    *x509.RevocationList
-	serials map[string]bool // serial (hex) → listed
+	serials map[string]bool // serial (hex) → listed; full CRLs only, no delta CRLs
 
 	mu       sync.Mutex
 	signedBy map[[32]byte]bool // issuer certificate SHA-256 → signature verifies
@@ -52,9 +49,7 @@ func parseCRLs(inputs [][]byte) ([]*crl, error) {
 			}
 			c := &crl{list: list, serials: map[string]bool{}, signedBy: map[[32]byte]bool{}}
 			for _, e := range list.RevokedCertificateEntries {
-				if e.ReasonCode != reasonRemoveFromCRL {
-					c.serials[e.SerialNumber.Text(16)] = true
-				}
+				c.serials[e.SerialNumber.Text(16)] = true
 			}
 			out = append(out, c)
 		}

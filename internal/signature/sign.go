@@ -3,6 +3,7 @@ package signature
 import (
 	"crypto"
 	"crypto/sha256"
+	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -46,4 +47,28 @@ func sign(content []byte, cert *x509.Certificate, key crypto.Signer, intermediat
 		return nil, fmt.Errorf("signature: %w", err)
 	}
 	return der, nil
+}
+
+// LoadSigner reads what Sign needs from PEM files: certFile holds the signer's
+// certificate first, then its intermediates (as the exchange client's chain file
+// does); keyFile holds the private key (PKCS #8, PKCS #1 or SEC 1), which must match
+// the certificate.
+func LoadSigner(certFile, keyFile string) (*x509.Certificate, crypto.Signer, []*x509.Certificate, error) {
+	pair, err := tls.LoadX509KeyPair(certFile, keyFile)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("signature: signer: %w", err)
+	}
+	key, ok := pair.PrivateKey.(crypto.Signer)
+	if !ok {
+		return nil, nil, nil, fmt.Errorf("signature: signer: key of type %T cannot sign", pair.PrivateKey)
+	}
+	var intermediates []*x509.Certificate
+	for _, der := range pair.Certificate[1:] {
+		c, err := x509.ParseCertificate(der)
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("signature: signer: intermediate: %w", err)
+		}
+		intermediates = append(intermediates, c)
+	}
+	return pair.Leaf, key, intermediates, nil
 }

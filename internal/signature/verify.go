@@ -35,7 +35,7 @@ type Signed struct {
 // matters, the signer's key usages and the CRLs. Refusals are *Error with a stable
 // code; see the package documentation for the rules.
 func (v *Verifier) Verify(content, sig []byte) (*Signed, error) {
-	p7, err := pkcs7.Parse(sig)
+	p7, err := parse(sig)
 	if err != nil {
 		return nil, fail(CodeMalformed, err)
 	}
@@ -72,11 +72,10 @@ func (v *Verifier) Verify(content, sig []byte) (*Signed, error) {
 			return nil, fail(CodeStale, fmt.Errorf("signing time %s is in the future", signingTime.UTC().Format(time.RFC3339)))
 		case signingTime.Before(now.Add(-MaxSignatureAge)):
 			return nil, fail(CodeStale, fmt.Errorf("signing time %s is more than %s ago", signingTime.UTC().Format(time.RFC3339), MaxSignatureAge))
-		case signingTime.Before(signer.NotBefore):
-			return nil, fail(CodeExpired, fmt.Errorf("signing time %s is before the certificate's NotBefore %s",
-				signingTime.UTC().Format(time.RFC3339), signer.NotBefore.UTC().Format(time.RFC3339)))
+		case !signingTime.Before(signer.NotBefore):
+			at = signingTime
 		}
-		at = signingTime
+		// A signing time before the certificate existed proves nothing: verify now.
 	}
 	chains, err := v.verifyChain(signer, p7.Certificates, at)
 	if err != nil {
@@ -90,6 +89,17 @@ func (v *Verifier) Verify(content, sig []byte) (*Signed, error) {
 		return nil, err
 	}
 	return &Signed{Signer: signer, Chain: chain, SigningTime: signingTime}, nil
+}
+
+// parse is pkcs7.Parse, with a panic of the BER/DER parser on hostile bytes turned
+// into an error.
+func parse(sig []byte) (p7 *pkcs7.PKCS7, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			p7, err = nil, fmt.Errorf("unparsable signature: %v", r)
+		}
+	}()
+	return pkcs7.Parse(sig)
 }
 
 var (

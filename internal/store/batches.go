@@ -23,13 +23,22 @@ type Batch struct {
 
 // BeginBatch records a batch before its records are processed. When the
 // participant sent the batch id before and it was answered, it returns
-// that batch, with its answer, and records nothing new.
+// that batch, with its answer, and records nothing new. When an earlier
+// attempt was never answered (the Data Bank failed in between), the kept
+// evidence becomes this attempt's, the one that is processed.
 func (s *Store) BeginBatch(ctx context.Context, b Batch) (*Batch, error) {
 	var prev *Batch
 	err := s.tx(ctx, "store.BeginBatch", false, func(tx *sql.Tx) error {
 		var err error
 		prev, err = batch(ctx, tx, b.Participant, b.BatchID)
-		if err != nil || prev != nil {
+		if err != nil || (prev != nil && prev.Response != "") {
+			return err
+		}
+		if prev != nil {
+			_, err = tx.ExecContext(ctx, `UPDATE batches SET received_at = $1, body = $2, signature = $3, signer_subject = $4,
+				client_subject = $5 WHERE participant = $6 AND batch_id = $7`, micros(b.ReceivedAt), b.Body, b.Signature,
+				b.SignerSubject, b.ClientSubject, b.Participant, b.BatchID)
+			prev = nil
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO batches (participant, batch_id, received_at, body, signature,

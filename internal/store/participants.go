@@ -188,17 +188,39 @@ func (s *Store) Bindings(ctx context.Context) ([]Binding, error) {
 	return out, s.classify("store.Bindings", rows.Err())
 }
 
-// ParticipantBySubject returns the active participant a certificate
-// subject speaks for.
+// ParticipantBySubject returns the participant a certificate subject
+// speaks for, suspended or not: the caller decides what a suspension
+// refuses.
 func (s *Store) ParticipantBySubject(ctx context.Context, subject string) (*participant.Participant, error) {
 	var code string
-	err := s.db.QueryRowContext(ctx, `SELECT b.participant FROM certificate_bindings b JOIN participants p ON p.code = b.participant
-		WHERE b.subject = $1 AND p.active = 1`, subject).Scan(&code)
+	err := s.db.QueryRowContext(ctx, `SELECT participant FROM certificate_bindings WHERE subject = $1`, subject).Scan(&code)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fault.E("store.ParticipantBySubject", fault.NotFound, fmt.Errorf("no active participant bound to %q", subject))
+		return nil, fault.E("store.ParticipantBySubject", fault.NotFound, fmt.Errorf("no participant bound to %q", subject))
 	}
 	if err != nil {
 		return nil, s.classify("store.ParticipantBySubject", err)
 	}
 	return s.Participant(ctx, code)
+}
+
+// SetActive suspends or restores a participant's access, effective on its
+// next request; the change and its reason are audited (§6.2.6).
+func (s *Store) SetActive(ctx context.Context, code string, active bool, reason string, actor audit.Actor) error {
+	if reason == "" {
+		return fault.E("store.SetActive", fault.Invalid, errors.New("a reason is required"))
+	}
+	return s.tx(ctx, "store.SetActive", false, func(tx *sql.Tx) error {
+		if _, err := participantByCode(ctx, tx, code); err != nil {
+			return err
+		}
+		flag := 0
+		if active {
+			flag = 1
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE participants SET active = $1 WHERE code = $2`, flag, code); err != nil {
+			return err
+		}
+		detail, _ := json.Marshal(map[string]any{"participant": code, "active": active, "reason": reason})
+		return s.appendAudit(ctx, tx, audit.Entry{Actor: actor, Action: "participant.access", Outcome: "done", Detail: string(detail)})
+	})
 }

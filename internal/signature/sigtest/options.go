@@ -103,6 +103,14 @@ func NoSigningUsage() Option {
 	}
 }
 
+// Usage sets the leaf's key usage and extended key usages exactly (a zero key usage
+// leaves the extension out), for key-usage tests.
+func Usage(ku x509.KeyUsage, eku ...x509.ExtKeyUsage) Option {
+	return func(o *leafOptions) {
+		o.keyUsage, o.extUsage, o.setUsage = ku, eku, true
+	}
+}
+
 func options(opts []Option) *leafOptions {
 	now := time.Now()
 	o := &leafOptions{notBefore: now.Add(-time.Hour), notAfter: now.AddDate(1, 0, 0)}
