@@ -77,7 +77,8 @@ func (a *App) participant(ctx context.Context, args []string) error {
 		if err := st.SetActive(ctx, fs.Arg(0), args[0] == "resume", *reason, operatorActor("participant "+args[0])); err != nil {
 			return err
 		}
-		fmt.Fprintf(a.Stdout, "%s: access %sd\n", fs.Arg(0), args[0])
+		state := map[string]string{"suspend": "suspended", "resume": "restored"}[args[0]]
+		fmt.Fprintf(a.Stdout, "%s: access %s\n", fs.Arg(0), state)
 		return nil
 	case args[0] == "webhook" && fs.NArg() == 1 && *hookURL != "" && *secretFile != "":
 		secret, err := os.ReadFile(*secretFile)
