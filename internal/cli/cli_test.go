@@ -141,7 +141,7 @@ func TestGenerateThenProfile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	code, out, e = run(t, ctx, db, "profile", fin)
+	code, out, e = run(t, ctx, db, "profile", "--purpose", "test of the console", fin)
 	if code != 0 {
 		t.Fatalf("profile: %d %s", code, e)
 	}

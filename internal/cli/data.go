@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/scfwca/databank/internal/access"
 	"github.com/scfwca/databank/internal/audit"
 	"github.com/scfwca/databank/internal/category"
 	"github.com/scfwca/databank/internal/config"
@@ -55,7 +56,7 @@ func (a *App) profile(ctx context.Context, args []string) error {
 	fs := a.flags("profile", &cfg)
 	asOf := fs.String("as-of", "", "show the profile as it stood on this `date` (YYYY-MM-DD)")
 	history := fs.String("history", "", "list every version of this `category` instead")
-	purpose := fs.String("purpose", "", "why the profile is read (kept in the audit log)")
+	purpose := fs.String("purpose", "", "why the profile is read, e.g. a case number (kept in the audit log; needed to see health, justice and care data)")
 	args = reorder(args)
 	if err := a.parse(fs, &cfg, args); err != nil {
 		return err
@@ -78,7 +79,14 @@ func (a *App) profile(ctx context.Context, args []string) error {
 	}
 	defer st.Close()
 	reg := registry.New(st, a.Now)
-	reader := registry.Reader{Actor: operatorActor("profile"), Purpose: *purpose}
+	op, err := st.Participant(ctx, category.OrgOperator)
+	if err != nil {
+		return err
+	}
+	// The console is the operator's administrator: sensitive categories
+	// are shown with a stated --purpose, as anywhere else.
+	reader := registry.Reader{Actor: operatorActor("profile"), Purpose: *purpose,
+		Subject: access.Subject{Role: access.OperatorAdmin, Org: op}}
 	var out any
 	if *history != "" {
 		out, err = reg.History(ctx, reader, fs.Arg(0), *history)

@@ -93,7 +93,7 @@ func (h *Handler) postBatch(w http.ResponseWriter, r *http.Request, c *caller) {
 	}
 	resp := BatchResponse{BatchID: b.BatchID, ReceivedAt: now.In(category.Baku).Format("2006-01-02T15:04:05Z07:00"),
 		Counts: map[string]int{registry.Accepted: 0, registry.Unchanged: 0, registry.Rejected: 0}, Records: []registry.Outcome{}}
-	from := registry.Sender{Participant: c.p.Code, Actor: c.actor, BatchID: b.BatchID, Competence: c.p.MaySend}
+	from := registry.Sender{Participant: c.p.Code, Actor: c.actor, BatchID: b.BatchID, Subject: c.policySubject()}
 	raws := make([][]byte, len(b.Records))
 	for i, rec := range b.Records {
 		raws[i] = rec

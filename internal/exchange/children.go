@@ -4,15 +4,20 @@ import (
 	"io"
 	"net/http"
 
+	"github.com/scfwca/databank/internal/access"
 	"github.com/scfwca/databank/internal/category"
 	"github.com/scfwca/databank/internal/problem"
 	"github.com/scfwca/databank/internal/registry"
 )
 
-// reader is the caller as a reader of profiles: it sees the categories it
-// may read, and its stated purpose (the X-Purpose header) is audited.
+// subject is the caller as the access policy sees it: the participant's
+// system, with the rights the operator gave the participant.
+func (c *caller) policySubject() access.Subject { return access.Subject{Role: access.System, Org: c.p} }
+
+// reader is the caller as a reader of profiles; its stated purpose (the
+// X-Purpose header) is audited.
 func (c *caller) reader(r *http.Request) registry.Reader {
-	return registry.Reader{Actor: c.actor, Show: c.p.MayRead, Purpose: r.Header.Get("X-Purpose")}
+	return registry.Reader{Actor: c.actor, Subject: c.policySubject(), Purpose: r.Header.Get("X-Purpose")}
 }
 
 // getChild answers with a child's profile, limited to the categories the

@@ -27,6 +27,8 @@ type Summary struct {
 	Deceased   bool
 	// Categories has bit category.Bit set for each category present.
 	Categories int64
+	// Status is active, deceased or archived, as stored.
+	Status string
 }
 
 // CareDeprived is the care status of a child on the register of children

@@ -17,6 +17,7 @@ type View struct {
 	AsOf       string         `json:"as_of,omitempty"`
 	Summary    SummaryView    `json:"summary"`
 	Categories []CategoryView `json:"categories"`
+	Withheld   []Withheld     `json:"withheld,omitempty"`
 }
 
 // SummaryView is the summary as shown.
@@ -132,4 +133,39 @@ func cmpStr(a, b string) int {
 		return 1
 	}
 	return 0
+}
+
+// Withheld is a category of a profile that is not shown, and why: a
+// sensitive category asks a person for a purpose first.
+type Withheld struct {
+	Code   string `json:"code"`
+	Reason string `json:"reason"`
+}
+
+// WithoutWithheldFromParents drops the records their senders withheld
+// from the child's parents (an offence against the child in which a parent
+// is a suspect), and the categories left empty.
+func WithoutWithheldFromParents(v View) View {
+	var cats []CategoryView
+	for _, c := range v.Categories {
+		var recs []RecordView
+		for _, r := range c.Records {
+			var flag struct {
+				Withheld bool `json:"withheld_from_parents"`
+			}
+			if json.Unmarshal(r.Data, &flag) == nil && flag.Withheld {
+				continue
+			}
+			recs = append(recs, r)
+		}
+		if len(recs) > 0 {
+			c.Records = recs
+			cats = append(cats, c)
+		}
+	}
+	if cats == nil {
+		cats = []CategoryView{}
+	}
+	v.Categories = cats
+	return v
 }

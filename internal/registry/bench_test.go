@@ -44,7 +44,7 @@ func BenchmarkProfile(b *testing.B) {
 				b.Fatal(err)
 			}
 			for b.Loop() {
-				if _, err := reg.Profile(ctx, registry.Reader{Actor: sender("x").Actor}, "5ZK3N2P", category.Date{}); err != nil {
+				if _, err := reg.Profile(ctx, admin, "5ZK3N2P", category.Date{}); err != nil {
 					b.Fatal(err)
 				}
 			}

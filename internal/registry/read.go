@@ -5,42 +5,91 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/scfwca/databank/internal/access"
 	"github.com/scfwca/databank/internal/audit"
 	"github.com/scfwca/databank/internal/category"
 	"github.com/scfwca/databank/internal/fault"
+	"github.com/scfwca/databank/internal/i18n"
 	"github.com/scfwca/databank/internal/profile"
 	"github.com/scfwca/databank/internal/store"
 )
 
-// Reader is who reads a profile, what they may see, and why.
+// Reader is who reads a profile and why.
 type Reader struct {
 	Actor audit.Actor
-	// Show reports whether the reader may see a category; nil shows all.
-	Show func(*category.Category) bool
+	// Subject is the reader as the access policy sees it.
+	Subject access.Subject
 	// Purpose is why the reader reads (a case number or a reason), kept
-	// in the audit entry.
+	// in the audit entry; sensitive categories are shown to persons only
+	// with one.
 	Purpose string
 }
 
-func (r Reader) show(c *category.Category) bool { return r.Show == nil || r.Show(c) }
+var msgNoChild = i18n.T("Görə biləcəyiniz belə uşaq yoxdur", "There is no such child that you may see", "Нет такого ребёнка, которого вы можете видеть")
 
-// Profile returns the profile of the child a key names, as of a date (the
-// current profile when asOf is zero). The read is audited.
-func (s *Service) Profile(ctx context.Context, reader Reader, key string, asOf category.Date) (profile.View, error) {
+// visible loads a child and decides, by the access policy, which
+// categories the reader may see of it now. A child of which nothing may
+// be seen is not found: the answer does not reveal that it exists. The
+// decision is audited, allowed or denied.
+func (s *Service) visible(ctx context.Context, reader Reader, key, action string, extra map[string]string) (*store.Child, func(*category.Category) bool, []profile.Withheld, error) {
 	id, err := s.Identify(ctx, key)
 	if err != nil {
-		return profile.View{}, err
+		return nil, nil, nil, err
 	}
-	detail, _ := json.Marshal(map[string]string{"as_of": asOf.String(), "purpose": reader.Purpose})
-	c, err := s.store.ReadChild(ctx, id, reader.Actor, string(detail))
+	c, err := s.store.LoadChild(ctx, id)
 	if err != nil {
-		return profile.View{}, err
+		return nil, nil, nil, err
 	}
+	today := category.Today(s.now())
+	allowed, needPurpose := access.Categories(reader.Subject, accessChild(c.Summary), today)
+	shown := map[*category.Category]bool{}
+	for _, cat := range allowed {
+		shown[cat] = true
+	}
+	var withheld []profile.Withheld
+	for _, cat := range needPurpose {
+		if reader.Purpose != "" {
+			shown[cat] = true
+		} else {
+			withheld = append(withheld, profile.Withheld{Code: cat.Code, Reason: "purpose_required"})
+		}
+	}
+	outcome := "allowed"
+	if len(allowed)+len(needPurpose) == 0 {
+		outcome = "denied"
+	}
+	detail := map[string]string{"purpose": reader.Purpose, "shown": fmt.Sprint(len(shown)), "withheld": fmt.Sprint(len(withheld))}
+	for k, v := range extra {
+		detail[k] = v
+	}
+	b, _ := json.Marshal(detail)
+	if err := s.store.Audit(ctx, audit.Entry{Actor: reader.Actor, Action: action, ChildID: c.ID, Outcome: outcome, Detail: string(b)}); err != nil {
+		return nil, nil, nil, err
+	}
+	if outcome == "denied" {
+		return nil, nil, nil, fault.E("registry.Profile", fault.NotFound, msgNoChild, fmt.Errorf("nothing of child %d may be seen", c.ID))
+	}
+	return c, func(cat *category.Category) bool { return shown[cat] }, withheld, nil
+}
+
+// Profile returns the profile of the child a key names, as of a date (the
+// current profile when asOf is zero), as far as the reader may see it.
+// The read is audited.
+func (s *Service) Profile(ctx context.Context, reader Reader, key string, asOf category.Date) (profile.View, error) {
 	today := category.Today(s.now())
 	if !asOf.IsZero() && asOf.After(today) {
 		return profile.View{}, fault.E("registry.Profile", fault.Invalid, category.Problem("as_of", "date_future"))
 	}
-	return profile.Build(c.ID, c.Keys, c.Facts, c.Hints, asOf, today, reader.show), nil
+	c, show, withheld, err := s.visible(ctx, reader, key, "profile.read", map[string]string{"as_of": asOf.String()})
+	if err != nil {
+		return profile.View{}, err
+	}
+	v := profile.Build(c.ID, c.Keys, c.Facts, c.Hints, asOf, today, show)
+	v.Withheld = withheld
+	if reader.Subject.Role == access.Parent {
+		v = profile.WithoutWithheldFromParents(v)
+	}
+	return v, nil
 }
 
 // History returns every version of every record of one category of a
@@ -50,17 +99,12 @@ func (s *Service) History(ctx context.Context, reader Reader, key, code string) 
 	if !ok {
 		return nil, fault.E("registry.History", fault.Invalid, category.Problem("category", "unknown_category"))
 	}
-	if !reader.show(cat) {
+	c, show, _, err := s.visible(ctx, reader, key, "profile.history", map[string]string{"history": code})
+	if err != nil {
+		return nil, err
+	}
+	if !show(cat) {
 		return nil, fault.E("registry.History", fault.Forbidden, category.Problem("category", "forbidden_category"))
-	}
-	id, err := s.Identify(ctx, key)
-	if err != nil {
-		return nil, err
-	}
-	detail, _ := json.Marshal(map[string]string{"history": code, "purpose": reader.Purpose})
-	c, err := s.store.ReadChild(ctx, id, reader.Actor, string(detail))
-	if err != nil {
-		return nil, err
 	}
 	return profile.History(c.Facts, code), nil
 }

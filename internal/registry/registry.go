@@ -15,10 +15,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/scfwca/databank/internal/access"
 	"github.com/scfwca/databank/internal/audit"
 	"github.com/scfwca/databank/internal/azid"
 	"github.com/scfwca/databank/internal/category"
 	"github.com/scfwca/databank/internal/fault"
+	"github.com/scfwca/databank/internal/participant"
 	"github.com/scfwca/databank/internal/profile"
 	"github.com/scfwca/databank/internal/store"
 )
@@ -121,17 +123,30 @@ type Sender struct {
 	// ReceivedAt backdates the records; only the population generator
 	// sets it, to give synthetic children a history.
 	ReceivedAt time.Time
-	// Competence says which categories the participant may send, as the
-	// operator set it; nil means the defaults of the catalogue (MaySend).
-	Competence func(*category.Category) bool
+	// Subject is who sends, as the access policy sees it; when its Role is
+	// empty, the participant's system with its default rights.
+	Subject access.Subject
 }
 
-func (s Sender) maySend(c *category.Category) bool {
-	if s.Competence != nil {
-		return s.Competence(c)
+// subject returns who sends, as the access policy sees it.
+func (s Sender) subject() access.Subject {
+	if s.Subject.Role != "" {
+		return s.Subject
 	}
-	return MaySend(s.Participant, c)
+	return access.Subject{Role: access.System, Org: defaultParticipant(s.Participant)}
 }
+
+var defaults = func() map[string]*participant.Participant {
+	m := map[string]*participant.Participant{}
+	for _, p := range participant.Defaults() {
+		m[p.Code] = &p
+	}
+	return m
+}()
+
+// defaultParticipant returns a participant with its default rights, or
+// nil for an unknown code (which the policy denies).
+func defaultParticipant(code string) *participant.Participant { return defaults[code] }
 
 // MaySend reports whether participant may send records of category c by
 // default: its competence (DESIGN.md §2). A commission's code is
@@ -162,10 +177,17 @@ func (s *Service) Prepare(ctx context.Context, from Sender, raw []byte) (store.S
 	if !ok {
 		return store.Submission{}, &r, fault.E("registry.Prepare", fault.Invalid, category.Problem("category", "unknown_category"))
 	}
-	if !from.maySend(cat) {
-		return store.Submission{}, &r, fault.E("registry.Prepare", fault.Forbidden, category.Problem("category", "forbidden_category"))
-	}
 	keys := r.Child.keys()
+	state, known, err := s.store.ChildState(ctx, keys)
+	if err != nil {
+		return store.Submission{}, &r, err
+	}
+	if d := access.Decide(from.subject(), access.Write, cat, accessChild(state), today); !d.Allow {
+		if d.Reason == access.ReasonCompetence {
+			return store.Submission{}, &r, fault.E("registry.Prepare", fault.Forbidden, category.Problem("category", "forbidden_category"))
+		}
+		return store.Submission{}, &r, fault.E("registry.Prepare", fault.Forbidden, category.Problem("child", "access_denied", d.Reason))
+	}
 	if len(keys) == 0 && (r.Child.Name == nil || r.Child.BirthDate.IsZero()) {
 		return store.Submission{}, &r, fault.E("registry.Prepare", fault.Invalid, category.Problem("child", "child_key_missing"))
 	}
@@ -180,10 +202,7 @@ func (s *Service) Prepare(ctx context.Context, from Sender, raw []byte) (store.S
 		if len(r.Data) == 0 {
 			return store.Submission{}, &r, fault.E("registry.Prepare", fault.Invalid, category.Problem("data", "required"))
 		}
-		birth, err := s.birthDate(ctx, cat, keys, r)
-		if err != nil {
-			return store.Submission{}, &r, err
-		}
+		birth := birthDate(cat, r, state.BirthDate, known)
 		vctx := category.Context{Today: today, BirthDate: birth, Effective: r.EffectiveDate}
 		canon, payload, err := cat.Canonical(r.Data, vctx, "data")
 		if err != nil {
@@ -205,29 +224,30 @@ func (s *Service) Prepare(ctx context.Context, from Sender, raw []byte) (store.S
 	return store.Submission{Keys: keys, Hints: hints, Fact: f, Actor: from.Actor, Detail: string(detail)}, &r, nil
 }
 
-// birthDate is the child's birth date for the age rules: from the payload
-// of a birth registration, else from the profile of the child the keys
-// name, else from a keyless record's selector.
-func (s *Service) birthDate(ctx context.Context, cat *category.Category, keys []profile.Key, r Record) (category.Date, error) {
+// birthDate is the child's birth date for the age rules: from the
+// payload of a birth registration, else from the profile of the child the
+// keys name, else from the record's selector.
+func birthDate(cat *category.Category, r Record, stored category.Date, known bool) category.Date {
 	if cat == category.CatBirthRegistration {
 		var b struct {
 			BirthDate string `json:"birth_date"`
 		}
 		if json.Unmarshal(r.Data, &b) == nil {
 			if d, err := category.ParseDate(b.BirthDate); err == nil {
-				return d, nil
+				return d
 			}
 		}
-		return category.Date{}, nil
+		return category.Date{}
 	}
-	d, err := s.store.BirthDate(ctx, keys)
-	if err != nil {
-		return category.Date{}, err
+	if known && !stored.IsZero() {
+		return stored
 	}
-	if d.IsZero() {
-		d = r.Child.BirthDate
-	}
-	return d, nil
+	return r.Child.BirthDate
+}
+
+// accessChild is what the access policy needs of a child's summary.
+func accessChild(s profile.Summary) access.Child {
+	return access.Child{Region: s.Region, District: s.District, Status: s.Status, FatherFIN: s.FatherFIN, MotherFIN: s.MotherFIN}
 }
 
 // payloadKeys returns the identifying keys a payload carries that the

@@ -9,9 +9,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/scfwca/databank/internal/access"
 	"github.com/scfwca/databank/internal/audit"
 	"github.com/scfwca/databank/internal/category"
 	"github.com/scfwca/databank/internal/fault"
+	"github.com/scfwca/databank/internal/participant"
+	"github.com/scfwca/databank/internal/profile"
 	"github.com/scfwca/databank/internal/registry"
 	"github.com/scfwca/databank/internal/store"
 	"github.com/scfwca/databank/internal/store/storetest"
@@ -44,6 +47,19 @@ func record(t *testing.T, c *category.Category, source, child string, data map[s
 
 const childFIN = `{"fin":"5ZK3N2P"}`
 
+// admin reads as the operator's administrator, with a purpose.
+var admin = registry.Reader{Actor: audit.SystemActor("test"), Purpose: "test",
+	Subject: access.Subject{Role: access.OperatorAdmin, Org: participantByCode("operator")}}
+
+func participantByCode(code string) *participant.Participant {
+	for _, p := range participant.Defaults() {
+		if p.Code == code {
+			return &p
+		}
+	}
+	panic(code)
+}
+
 func setup(t *testing.T, st *store.Store) *registry.Service {
 	reg := registry.New(st, clock)
 	out, err := reg.Submit(ctx, sender("justice"), record(t, category.CatBirthRegistration, "br-1", childFIN, nil))
@@ -66,7 +82,7 @@ func TestSubmitAndReadProfile(t *testing.T) {
 		}
 		// The child is found by its birth certificate too, which came in the payload.
 		for _, key := range []string{"5zk3n2p", "AB/123456", fmt.Sprintf("id:%d", out.ChildID)} {
-			v, err := reg.Profile(ctx, registry.Reader{Actor: audit.SystemActor("test")}, key, category.Date{})
+			v, err := reg.Profile(ctx, admin, key, category.Date{})
 			if err != nil {
 				t.Fatalf("Profile(%s): %v", key, err)
 			}
@@ -82,24 +98,56 @@ func TestSubmitAndReadProfile(t *testing.T) {
 			}
 		}
 		// The profile as it stood before the schooling record was received.
-		old, err := reg.Profile(ctx, registry.Reader{Actor: audit.SystemActor("test")}, "5ZK3N2P", category.MustDate("2024-12-31"))
+		old, err := reg.Profile(ctx, admin, "5ZK3N2P", category.MustDate("2024-12-31"))
 		if err != nil || len(old.Categories) != 0 {
 			t.Errorf("as of 2024-12-31: %+v, %v; want no categories", old.Categories, err)
 		}
-		// A reader limited to some categories sees only those.
-		limited := registry.Reader{Actor: audit.SystemActor("test"), Show: func(c *category.Category) bool { return c.Class == category.Education }}
-		v, _ := reg.Profile(ctx, limited, "5ZK3N2P", category.Date{})
-		if len(v.Categories) != 1 || v.Categories[0].Code != "schooling" {
-			t.Errorf("limited reader sees %+v", v.Categories)
+		// Health's system sees what Health may read: not the schooling.
+		sendHealth := func(cat *category.Category, source string) {
+			out, err := reg.Submit(ctx, sender("health"), record(t, cat, source, childFIN, nil))
+			if err != nil || out.Status != registry.Accepted {
+				t.Fatalf("%s: %+v %v", cat.Code, out, err)
+			}
 		}
-		h, err := reg.History(ctx, limited, "5ZK3N2P", "schooling")
+		sendHealth(category.CatHealthCheckup, "hc-1")
+		health := registry.Reader{Actor: audit.SystemActor("test"), Subject: access.Subject{Role: access.System, Org: participantByCode("health")}}
+		v, _ := reg.Profile(ctx, health, "5ZK3N2P", category.Date{})
+		if got := codesOf(v); !slices.Equal(got, []string{"birth_registration", "health_checkup"}) {
+			t.Errorf("health's system sees %v", got)
+		}
+		h, err := reg.History(ctx, health, "5ZK3N2P", "health_checkup")
 		if err != nil || len(h) != 1 {
 			t.Errorf("History = %+v, %v", h, err)
 		}
-		if _, err := reg.History(ctx, limited, "5ZK3N2P", "birth_registration"); !fault.Is(err, fault.Forbidden) {
-			t.Errorf("History of a hidden category = %v; want forbidden", err)
+		if _, err := reg.History(ctx, health, "5ZK3N2P", "schooling"); !fault.Is(err, fault.Forbidden) {
+			t.Errorf("History of a category health may not read = %v; want forbidden", err)
+		}
+		// A person sees a sensitive category only with a purpose.
+		noPurpose := admin
+		noPurpose.Purpose = ""
+		v, _ = reg.Profile(ctx, noPurpose, "5ZK3N2P", category.Date{})
+		if got := codesOf(v); slices.Contains(got, "health_checkup") || len(v.Withheld) != 9 || v.Withheld[0].Reason != "purpose_required" {
+			t.Errorf("without a purpose: %v, withheld %+v", got, v.Withheld)
+		}
+		// Someone who may see nothing of the child is told there is no such child.
+		stranger := registry.Reader{Actor: audit.SystemActor("test"), Subject: access.Subject{Role: access.Parent, FIN: "9ZZ9ZZ9"}}
+		if _, err := reg.Profile(ctx, stranger, "5ZK3N2P", category.Date{}); !fault.Is(err, fault.NotFound) {
+			t.Errorf("a stranger's read = %v; want not found", err)
+		}
+		// The mother sees her child.
+		mother := registry.Reader{Actor: audit.SystemActor("test"), Subject: access.Subject{Role: access.Parent, FIN: "3MN8P4Q"}}
+		if v, err := reg.Profile(ctx, mother, "5ZK3N2P", category.Date{}); err != nil || len(v.Categories) != 3 {
+			t.Errorf("the mother's read = %v, %v", codesOf(v), err)
 		}
 	})
+}
+
+func codesOf(v profile.View) []string {
+	out := []string{}
+	for _, c := range v.Categories {
+		out = append(out, c.Code)
+	}
+	return out
 }
 
 func TestRefusals(t *testing.T) {

@@ -38,27 +38,6 @@ func (s *Store) FindChild(ctx context.Context, k profile.Key) (int64, error) {
 	return id, nil
 }
 
-// BirthDate returns the birth date of the child holding key, or the zero
-// date when the child or its birth date is not known.
-func (s *Store) BirthDate(ctx context.Context, keys []profile.Key) (category.Date, error) {
-	for _, k := range keys {
-		var bd string
-		err := s.db.QueryRowContext(ctx, `SELECT p.birth_date FROM child_keys k JOIN profiles p ON p.child_id = k.child_id
-			WHERE k.kind = $1 AND k.value = $2`, k.Kind, k.Value).Scan(&bd)
-		if errors.Is(err, sql.ErrNoRows) {
-			continue
-		}
-		if err != nil {
-			return category.Date{}, s.classify("store.BirthDate", err)
-		}
-		if bd == "" {
-			return category.Date{}, nil
-		}
-		return category.ParseDate(bd)
-	}
-	return category.Date{}, nil
-}
-
 // ReadChild returns everything stored about a child and leaves an audit
 // entry of the read, in one transaction. A merged child is followed to the
 // child it was merged into.
@@ -66,18 +45,43 @@ func (s *Store) ReadChild(ctx context.Context, id int64, actor audit.Actor, deta
 	var c *Child
 	err := s.tx(ctx, "store.ReadChild", false, func(tx *sql.Tx) error {
 		var err error
-		for range 10 {
-			c, err = readChild(ctx, tx, id)
-			if err != nil || c.MergedInto == 0 {
-				break
-			}
-			id = c.MergedInto
-		}
-		if err != nil {
+		if c, err = loadChild(ctx, tx, id); err != nil {
 			return err
 		}
 		return s.appendAudit(ctx, tx, audit.Entry{Actor: actor, Action: "profile.read", ChildID: c.ID, Outcome: "allowed", Detail: detail})
 	})
+	return c, err
+}
+
+// LoadChild returns everything stored about a child, with its summary, in
+// one consistent snapshot, following merges. It leaves no audit entry: the
+// caller decides what may be shown and audits that.
+func (s *Store) LoadChild(ctx context.Context, id int64) (*Child, error) {
+	var c *Child
+	err := s.tx(ctx, "store.LoadChild", true, func(tx *sql.Tx) error {
+		var err error
+		if c, err = loadChild(ctx, tx, id); err != nil {
+			return err
+		}
+		c.Summary, err = storedSummary(ctx, tx, c.ID)
+		if errors.Is(err, sql.ErrNoRows) {
+			err = nil
+		}
+		return err
+	})
+	return c, err
+}
+
+func loadChild(ctx context.Context, q querier, id int64) (*Child, error) {
+	var c *Child
+	var err error
+	for range 10 {
+		c, err = readChild(ctx, q, id)
+		if err != nil || c.MergedInto == 0 {
+			break
+		}
+		id = c.MergedInto
+	}
 	return c, err
 }
 
@@ -171,24 +175,57 @@ func (s *Store) reproject(ctx context.Context, tx querier, childID int64) error 
 // StoredSummary returns the summary row kept for a child, as search and
 // reports see it.
 func (s *Store) StoredSummary(ctx context.Context, childID int64) (profile.Summary, string, error) {
-	var sum profile.Summary
-	var bd, status string
-	err := s.db.QueryRowContext(ctx, `SELECT fin, given_name, family_name, patronymic, name_key, family_root, birth_date,
-		sex, citizenship, region, district, care_status, mother_fin, father_fin, categories, status
-		FROM profiles WHERE child_id = $1`, childID).Scan(&sum.FIN, &sum.Name.Given, &sum.Name.Family, &sum.Name.Patronymic,
-		&sum.NameKey, &sum.FamilyRoot, &bd, &sum.Sex, &sum.Citizenship, &sum.Region, &sum.District, &sum.CareStatus,
-		&sum.MotherFIN, &sum.FatherFIN, &sum.Categories, &status)
+	sum, err := storedSummary(ctx, s.db, childID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return sum, "", fault.E("store.StoredSummary", fault.NotFound, fmt.Errorf("no profile for child %d", childID))
 	}
 	if err != nil {
 		return sum, "", s.classify("store.StoredSummary", err)
 	}
+	return sum, sum.Status, nil
+}
+
+func storedSummary(ctx context.Context, q querier, childID int64) (profile.Summary, error) {
+	var sum profile.Summary
+	var bd string
+	err := q.QueryRowContext(ctx, `SELECT fin, given_name, family_name, patronymic, name_key, family_root, birth_date,
+		sex, citizenship, region, district, care_status, mother_fin, father_fin, categories, status
+		FROM profiles WHERE child_id = $1`, childID).Scan(&sum.FIN, &sum.Name.Given, &sum.Name.Family, &sum.Name.Patronymic,
+		&sum.NameKey, &sum.FamilyRoot, &bd, &sum.Sex, &sum.Citizenship, &sum.Region, &sum.District, &sum.CareStatus,
+		&sum.MotherFIN, &sum.FatherFIN, &sum.Categories, &sum.Status)
+	if err != nil {
+		return sum, err
+	}
 	if bd != "" {
 		sum.BirthDate, _ = category.ParseDate(bd)
 	}
-	sum.Deceased = status == "deceased"
-	return sum, status, nil
+	sum.Deceased = sum.Status == "deceased"
+	return sum, nil
+}
+
+// ChildState returns the stored summary of the child the first known key
+// names, and whether there is one: what validation and the access policy
+// need before a record about the child is written.
+func (s *Store) ChildState(ctx context.Context, keys []profile.Key) (profile.Summary, bool, error) {
+	for _, k := range keys {
+		var id int64
+		err := s.db.QueryRowContext(ctx, `SELECT child_id FROM child_keys WHERE kind = $1 AND value = $2`, k.Kind, k.Value).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return profile.Summary{}, false, s.classify("store.ChildState", err)
+		}
+		sum, err := storedSummary(ctx, s.db, id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return profile.Summary{}, false, nil
+		}
+		if err != nil {
+			return profile.Summary{}, false, s.classify("store.ChildState", err)
+		}
+		return sum, true, nil
+	}
+	return profile.Summary{}, false, nil
 }
 
 func addCandidate(ctx context.Context, tx querier, childID, candidateID int64, reason string, now interface{ UnixMicro() int64 }) error {
