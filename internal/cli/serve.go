@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/scfwca/databank/internal/category"
@@ -53,19 +54,33 @@ func (a *App) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	publicURL := cfg.PublicURL
+	if publicURL == "" {
+		publicURL = "http://" + ln.Addr().String()
+	}
+	so, err := a.prepareSignOn(ctx, st, &cfg, publicURL, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	opt := server.Options{Secure: strings.HasPrefix(publicURL, "https://"), Now: a.Now}
+	if so.dev != nil {
+		opt.DevIdP, opt.DevIdPPath = so.dev, devIdPPath
+	}
+	web := server.New(st, reg, log, opt)
 	srv := &http.Server{
-		Handler:           server.New(st, reg, log),
+		Handler:           web,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      120 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return err
-	}
-	log.Info("listening", "addr", ln.Addr().String())
+	log.Info("listening", "addr", ln.Addr().String(), "public_url", publicURL)
 	if a.Ready != nil {
 		a.Ready(ln.Addr().String())
 	}
@@ -79,6 +94,7 @@ func (a *App) serve(ctx context.Context, args []string) error {
 	}
 
 	bg, stopBackground := context.WithCancel(context.Background())
+	so.start(bg, web, log)
 	demoDone := make(chan struct{})
 	go func() {
 		defer close(demoDone)

@@ -46,6 +46,17 @@ type Config struct {
 	// ExchangeInsecure runs the exchange without TLS, on loopback only,
 	// for the demo: participants name themselves in a header.
 	ExchangeInsecure bool
+
+	// PublicURL is where browsers reach the server; the login callback is
+	// under it. http://ADDR when empty.
+	PublicURL string
+	// OIDCIssuer, OIDCClientID, OIDCClientSecret and OIDCFINClaim
+	// configure the single sign-on; with no issuer, the built-in
+	// development identity provider serves at /dev-idp.
+	OIDCIssuer, OIDCClientID, OIDCClientSecret, OIDCFINClaim string
+	// Production refuses what only development may use: the built-in
+	// identity provider, the insecure exchange.
+	Production bool
 }
 
 // Env is how the environment is read; os.LookupEnv outside tests.
@@ -77,6 +88,12 @@ func (c *Config) ServeFlags(fs *flag.FlagSet, env Env) {
 	if v, ok := env("DATABANK_CRLS"); ok && v != "" {
 		c.CRLs = strings.Split(v, ",")
 	}
+	fs.StringVar(&c.PublicURL, "public-url", envOr(env, "DATABANK_PUBLIC_URL", ""), "`URL` browsers reach the server at (env DATABANK_PUBLIC_URL)")
+	fs.StringVar(&c.OIDCIssuer, "oidc-issuer", envOr(env, "DATABANK_OIDC_ISSUER", ""), "single sign-on issuer `URL`; none runs the development provider (env DATABANK_OIDC_ISSUER)")
+	fs.StringVar(&c.OIDCClientID, "oidc-client-id", envOr(env, "DATABANK_OIDC_CLIENT_ID", "databank"), "client `id` at the issuer (env DATABANK_OIDC_CLIENT_ID)")
+	fs.StringVar(&c.OIDCClientSecret, "oidc-client-secret", envOr(env, "DATABANK_OIDC_CLIENT_SECRET", ""), "client `secret` (env DATABANK_OIDC_CLIENT_SECRET or DATABANK_OIDC_CLIENT_SECRET_FILE)")
+	fs.StringVar(&c.OIDCFINClaim, "oidc-fin-claim", envOr(env, "DATABANK_OIDC_FIN_CLAIM", "fin"), "ID token `claim` holding the FIN (env DATABANK_OIDC_FIN_CLAIM)")
+	fs.BoolVar(&c.Production, "production", envBool(env, "DATABANK_PRODUCTION"), "production mode: refuse the development identity provider and the insecure exchange (env DATABANK_PRODUCTION)")
 	fs.BoolVar(&c.ExchangeInsecure, "exchange-insecure", envBool(env, "DATABANK_EXCHANGE_INSECURE"), "DEMO ONLY: exchange without TLS on loopback (env DATABANK_EXCHANGE_INSECURE)")
 }
 
@@ -95,6 +112,19 @@ func (c *Config) Load(fs *flag.FlagSet, env Env) error {
 			return fmt.Errorf("DATABANK_DB_FILE: %w", err)
 		}
 		c.DB = strings.TrimSpace(string(b))
+	}
+	if p, ok := env("DATABANK_OIDC_CLIENT_SECRET_FILE"); ok && p != "" && !explicit["oidc-client-secret"] {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return fmt.Errorf("DATABANK_OIDC_CLIENT_SECRET_FILE: %w", err)
+		}
+		c.OIDCClientSecret = strings.TrimSpace(string(b))
+	}
+	if c.Production && c.OIDCIssuer == "" {
+		return fmt.Errorf("production mode needs --oidc-issuer: the built-in development identity provider is refused")
+	}
+	if c.Production && (c.ExchangeInsecure || c.Demo) {
+		return fmt.Errorf("production mode refuses --exchange-insecure and --demo")
 	}
 	if c.ExchangeAddr != "" && c.TLSCert+c.TLSKey != "" && !c.ExchangeTLS() {
 		return fmt.Errorf("the exchange needs --tls-cert, --tls-key and --trust-anchors together")
@@ -119,14 +149,18 @@ func (c *Config) Load(fs *flag.FlagSet, env Env) error {
 // of a database URL is replaced.
 func (c Config) Redacted() Config {
 	c.DB = RedactDB(c.DB)
+	if c.OIDCClientSecret != "" {
+		c.OIDCClientSecret = "REDACTED"
+	}
 	return c
 }
 
 // String prints the redacted configuration.
 func (c Config) String() string {
 	r := c.Redacted()
-	return fmt.Sprintf("db=%s addr=%s no-migrate=%t demo=%t log=%s/%s exchange=%s tls=%t insecure=%t",
-		r.DB, r.Addr, r.NoMigrate, r.Demo, r.LogLevel, r.LogFormat, r.ExchangeAddr, r.ExchangeTLS(), r.ExchangeInsecure)
+	return fmt.Sprintf("db=%s addr=%s no-migrate=%t demo=%t log=%s/%s exchange=%s tls=%t insecure=%t oidc=%s production=%t",
+		r.DB, r.Addr, r.NoMigrate, r.Demo, r.LogLevel, r.LogFormat, r.ExchangeAddr, r.ExchangeTLS(), r.ExchangeInsecure,
+		orDev(r.OIDCIssuer), r.Production)
 }
 
 // RedactDB hides the password of a database URL.
@@ -174,4 +208,11 @@ func IsLoopback(addr string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+func orDev(issuer string) string {
+	if issuer == "" {
+		return "built-in development provider"
+	}
+	return issuer
 }

@@ -5,6 +5,7 @@ package server
 
 import (
 	"context"
+	"crypto/rand"
 	"log/slog"
 	"net/http"
 	"time"
@@ -13,7 +14,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/scfwca/databank/internal/ecabinet"
 	"github.com/scfwca/databank/internal/exchange"
+	"github.com/scfwca/databank/internal/oidclogin"
 	"github.com/scfwca/databank/internal/problem"
 	"github.com/scfwca/databank/internal/registry"
 	"github.com/scfwca/databank/internal/store"
@@ -23,22 +26,70 @@ import (
 type Server struct {
 	store    *store.Store
 	registry *registry.Service
+	cabinets *ecabinet.Service
 	log      *slog.Logger
 	metrics  *metrics
+	auth     authState
+	devIdP   http.Handler
+	devPath  string
 	handler  http.Handler
 }
 
+// Options configure the server beyond its store and registry.
+type Options struct {
+	// PendingKey signs the short-lived login cookies; a random key when
+	// empty (logins in flight do not survive a restart then).
+	PendingKey []byte
+	// Secure marks cookies Secure and sends HSTS: set it when the server
+	// is reached over HTTPS.
+	Secure bool
+	// DevIdP, when set, is the built-in development identity provider,
+	// mounted at DevIdPPath.
+	DevIdP     http.Handler
+	DevIdPPath string
+	Now        func() time.Time
+}
+
 // New builds the server and its routes.
-func New(st *store.Store, reg *registry.Service, log *slog.Logger) *Server {
-	s := &Server{store: st, registry: reg, log: log, metrics: newMetrics()}
+func New(st *store.Store, reg *registry.Service, log *slog.Logger, opt Options) *Server {
+	s := &Server{store: st, registry: reg, cabinets: ecabinet.New(st), log: log, metrics: newMetrics(),
+		devIdP: opt.DevIdP, devPath: opt.DevIdPPath}
+	s.auth.key, s.auth.secure, s.auth.now = opt.PendingKey, opt.Secure, opt.Now
+	if len(s.auth.key) == 0 {
+		s.auth.key = make([]byte, 32)
+		rand.Read(s.auth.key)
+	}
+	if s.auth.now == nil {
+		s.auth.now = time.Now
+	}
 	s.metrics.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.metrics.registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "databank_schema_version", Help: "Schema version this program knows.",
 	}, func() float64 { return float64(st.LatestVersion()) }))
 	mux := http.NewServeMux()
 	s.routes(mux)
-	s.handler = s.observe(recoverPanics(log, mux))
+	// Every state-changing request must come from this site (Fetch
+	// metadata and Origin checks); the session cookie is SameSite=Lax too.
+	s.handler = s.observe(recoverPanics(log, s.headers(http.NewCrossOriginProtection().Handler(mux))))
 	return s
+}
+
+// SetLogin installs the single sign-on once its provider is reachable.
+func (s *Server) SetLogin(l *oidclogin.Login) { s.auth.login.Store(l) }
+
+// headers sets the security headers of every answer.
+func (s *Server) headers(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("X-Frame-Options", "DENY")
+		if s.auth.secure {
+			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // routes is the one route table of the server.
@@ -48,6 +99,15 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{}))
 	mux.HandleFunc("GET /exchange/v1/categories", exchange.Catalogue)
 	mux.HandleFunc("GET /exchange/v1/openapi.json", exchange.ServeOpenAPI)
+	mux.HandleFunc("GET /login", s.login)
+	mux.HandleFunc("GET "+callbackPath, s.callback)
+	mux.HandleFunc("POST /logout", s.logout)
+	mux.HandleFunc("GET /api/v1/me", s.withSession(s.me))
+	mux.HandleFunc("GET /api/v1/me/children", s.withSession(s.myChildren))
+	mux.HandleFunc("GET /api/v1/children/{key}", s.withSession(s.child))
+	if s.devIdP != nil {
+		mux.Handle(s.devPath+"/", s.devIdP)
+	}
 	mux.HandleFunc("/", s.notFound)
 }
 

@@ -21,7 +21,7 @@ import (
 )
 
 func newServer(t *testing.T, st *store.Store) *httptest.Server {
-	srv := httptest.NewServer(server.New(st, registry.New(st, nil), slog.New(slog.DiscardHandler)))
+	srv := httptest.NewServer(server.New(st, registry.New(st, nil), slog.New(slog.DiscardHandler), server.Options{}))
 	t.Cleanup(srv.Close)
 	return srv
 }
