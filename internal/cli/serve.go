@@ -94,7 +94,7 @@ func (a *App) serve(ctx context.Context, args []string) error {
 	}
 
 	bg, stopBackground := context.WithCancel(context.Background())
-	so.start(bg, web, log)
+	web.SetLogin(so.login)
 	demoDone := make(chan struct{})
 	go func() {
 		defer close(demoDone)

@@ -7,7 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"time"
+	"strings"
 
 	"github.com/scfwca/databank/internal/access"
 	"github.com/scfwca/databank/internal/audit"
@@ -17,7 +17,6 @@ import (
 	"github.com/scfwca/databank/internal/oidclogin"
 	"github.com/scfwca/databank/internal/population"
 	"github.com/scfwca/databank/internal/registry"
-	"github.com/scfwca/databank/internal/server"
 	"github.com/scfwca/databank/internal/store"
 )
 
@@ -27,9 +26,8 @@ const devIdPPath = "/dev-idp"
 // signOn is the single sign-on of a server: an outside provider, or the
 // built-in development provider served by the server itself.
 type signOn struct {
-	login  *oidclogin.Login // set at once for an outside provider
-	dev    *idp.Provider    // the development provider, if used
-	config oidclogin.Config
+	login *oidclogin.Login
+	dev   *idp.Provider // the development provider, if used
 }
 
 // prepareSignOn sets up the single sign-on. An outside provider must
@@ -47,6 +45,9 @@ func (a *App) prepareSignOn(ctx context.Context, st *store.Store, cfg *config.Co
 		if cfg.Production && l.DevelopmentProvider() {
 			return nil, fmt.Errorf("production mode refuses the development identity provider at %s", cfg.OIDCIssuer)
 		}
+		if cfg.Production && !strings.HasPrefix(cfg.OIDCIssuer, "https://") {
+			return nil, fmt.Errorf("production mode needs an https:// issuer, not %s", cfg.OIDCIssuer)
+		}
 		return &signOn{login: l}, nil
 	}
 	secret := make([]byte, 24)
@@ -61,34 +62,16 @@ func (a *App) prepareSignOn(ctx context.Context, st *store.Store, cfg *config.Co
 	if err := registerPersonas(ctx, st, personas); err != nil {
 		return nil, err
 	}
+	// The server talks to its own provider in-process; browsers reach it
+	// at the issuer's address.
+	lc.HTTPClient = p.Client()
+	l, err := oidclogin.New(ctx, lc)
+	if err != nil {
+		return nil, err
+	}
 	log.Warn("single sign-on: the built-in DEVELOPMENT identity provider serves at "+devIdPPath+"; never in production",
 		"personas", len(personas))
-	return &signOn{dev: p, config: lc}, nil
-}
-
-// start installs the login on the server: at once for an outside
-// provider, and for the built-in one as soon as the server answers its
-// discovery.
-func (so *signOn) start(ctx context.Context, srv *server.Server, log *slog.Logger) {
-	if so.login != nil {
-		srv.SetLogin(so.login)
-		return
-	}
-	go func() {
-		for wait := 50 * time.Millisecond; ; wait = min(wait*2, 5*time.Second) {
-			l, err := oidclogin.New(ctx, so.config)
-			if err == nil {
-				srv.SetLogin(l)
-				return
-			}
-			log.Debug("single sign-on: development provider not answering yet", "err", err)
-			select {
-			case <-ctx.Done():
-				return
-			case <-time.After(wait):
-			}
-		}
-	}()
+	return &signOn{login: l, dev: p}, nil
 }
 
 // demoParents are mothers of the first families of the demo population,

@@ -6,9 +6,11 @@ package ecabinet
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/scfwca/databank/internal/access"
 	"github.com/scfwca/databank/internal/audit"
@@ -173,4 +175,95 @@ func (s *Service) Grant(ctx context.Context, by access.Subject, actor audit.Acto
 // the person as father or mother.
 func (s *Service) Children(ctx context.Context, fin string) ([]store.Match, error) {
 	return s.store.ChildrenOf(ctx, fin)
+}
+
+// Access is one read of a child's data, as the child's parent sees it.
+type Access struct {
+	At           time.Time `json:"at"`
+	Organisation string    `json:"organisation"`
+	Kind         string    `json:"kind"` // participant (a system) or person
+	Action       string    `json:"action"`
+	Purpose      string    `json:"purpose,omitempty"`
+}
+
+// readActions are the audit actions that read a child's data.
+var readActions = []string{"profile.read", "profile.history"}
+
+var msgNotYourChild = i18n.T("Bu uşaq sizin övladınız kimi qeydə alınmayıb", "This child is not recorded as yours", "Этот ребёнок не записан как ваш")
+
+// AccessLog tells a parent which organisations read their child's data,
+// when and for what purpose. Reads a law-enforcement body marked
+// restricted appear only once delay has passed since them.
+func (s *Service) AccessLog(ctx context.Context, parentFIN string, childID int64, now time.Time, delay time.Duration) ([]Access, error) {
+	sum, _, err := s.store.StoredSummary(ctx, childID)
+	if err != nil {
+		return nil, err
+	}
+	if parentFIN == "" || (sum.FatherFIN != parentFIN && sum.MotherFIN != parentFIN) {
+		return nil, fault.E("ecabinet.AccessLog", fault.NotFound, msgNotYourChild)
+	}
+	out := []Access{}
+	for _, action := range readActions {
+		es, err := s.store.AuditEntries(ctx, store.AuditFilter{ChildID: childID, Action: action, Limit: 5000})
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range es {
+			if e.Outcome != "allowed" || e.Actor.ID == parentFIN {
+				continue
+			}
+			var d struct {
+				Purpose    string `json:"purpose"`
+				Restricted string `json:"restricted"`
+			}
+			json.Unmarshal([]byte(e.Detail), &d)
+			if d.Restricted == "true" && now.Sub(e.At) < delay {
+				continue
+			}
+			org := e.Actor.Org
+			if e.Actor.Kind == audit.Participant {
+				org = e.Actor.ID
+			}
+			out = append(out, Access{At: e.At, Organisation: org, Kind: e.Actor.Kind, Action: action, Purpose: d.Purpose})
+		}
+	}
+	slices.SortFunc(out, func(a, b Access) int { return b.At.Compare(a.At) })
+	return out, nil
+}
+
+// Remove withdraws a person's registration with org, and their grants.
+func (s *Service) Remove(ctx context.Context, by access.Subject, actor audit.Actor, org, fin string) error {
+	if !mayManage(by, org) {
+		return fault.E("ecabinet.Remove", fault.Forbidden, msgOnlyHead)
+	}
+	return s.store.RemoveStaff(ctx, org, fin, actor)
+}
+
+// Revoke withdraws a person's grants of a category in org.
+func (s *Service) Revoke(ctx context.Context, by access.Subject, actor audit.Actor, org, fin, cat string) error {
+	if !mayManage(by, org) {
+		return fault.E("ecabinet.Revoke", fault.Forbidden, msgOnlyHead)
+	}
+	return s.store.RevokeGrants(ctx, org, fin, cat, actor)
+}
+
+var msgOnlyOperator = i18n.T("Bunu yalnız operatorun administratoru edə bilər", "Only the operator's administrator may do this", "Это может сделать только администратор оператора")
+
+// Suspend restricts (or restores) the access of a person, or of an
+// organisation when org is set, with a reason; only the operator's
+// administrator may (§6.2.6). It takes effect at the next request.
+func (s *Service) Suspend(ctx context.Context, by access.Subject, actor audit.Actor, fin, org string, suspend bool, reason string) error {
+	if by.Role != access.OperatorAdmin {
+		return fault.E("ecabinet.Suspend", fault.Forbidden, msgOnlyOperator)
+	}
+	if org != "" {
+		return s.store.SetActive(ctx, org, !suspend, reason, actor)
+	}
+	return s.store.SuspendPerson(ctx, fin, suspend, reason, actor)
+}
+
+// MayAudit reports whether a subject may read the audit log: the
+// operator's administrators and the security service's auditors.
+func MayAudit(s access.Subject) bool {
+	return s.Role == access.OperatorAdmin || s.Role == access.Auditor
 }

@@ -246,3 +246,43 @@ func TestNewChecksDiscovery(t *testing.T) {
 		}
 	}
 }
+
+// TestInProcessProvider is the wiring of a server that mounts the
+// development provider itself: the Login reaches it through
+// Provider.Client, with nothing listening at the issuer's address.
+func TestInProcessProvider(t *testing.T) {
+	issuer := "http://127.0.0.1:1/dev-idp" // port 1: nothing listens there
+	callback := "http://127.0.0.1:1/auth/callback"
+	p := newProvider(t, issuer, callback, "", nil)
+	l, err := oidclogin.New(context.Background(), oidclogin.Config{
+		Issuer: issuer, ClientID: clientID, ClientSecret: clientSecret, RedirectURL: callback, HTTPClient: p.Client(),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	authURL, pending, err := l.Start("/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	browser := p.Client()
+	browser.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	resp, err := browser.Get(authURL + "&login_hint=7DT0001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	loc, err := url.Parse(resp.Header.Get("Location"))
+	if resp.StatusCode != http.StatusFound || err != nil || !strings.HasPrefix(loc.String(), callback+"?") {
+		t.Fatalf("authorize: %d %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	id, err := l.Finish(context.Background(), pending, loc.Query())
+	if err != nil || id.FIN != "7DT0001" || id.Name != "Emil Rüstəmov" {
+		t.Fatalf("identity %+v, %v", id, err)
+	}
+	if _, err := p.Client().Get("http://127.0.0.1:1/elsewhere"); err == nil {
+		t.Error("the in-process client reached a URL outside the issuer")
+	}
+	if _, err := p.Client().Get("http://127.0.0.2:1/dev-idp/jwks"); err == nil {
+		t.Error("the in-process client reached another host")
+	}
+}

@@ -23,6 +23,9 @@ type Reader struct {
 	// in the audit entry; sensitive categories are shown to persons only
 	// with one.
 	Purpose string
+	// Restricted marks a read a law-enforcement body keeps from the
+	// child's parents for a while (the access log shows it later).
+	Restricted bool
 }
 
 var msgNoChild = i18n.T("Görə biləcəyiniz belə uşaq yoxdur", "There is no such child that you may see", "Нет такого ребёнка, которого вы можете видеть")
@@ -59,6 +62,9 @@ func (s *Service) visible(ctx context.Context, reader Reader, key, action string
 		outcome = "denied"
 	}
 	detail := map[string]string{"purpose": reader.Purpose, "shown": fmt.Sprint(len(shown)), "withheld": fmt.Sprint(len(withheld))}
+	if reader.Restricted {
+		detail["restricted"] = "true"
+	}
 	for k, v := range extra {
 		detail[k] = v
 	}

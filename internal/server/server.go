@@ -33,6 +33,8 @@ type Server struct {
 	devIdP   http.Handler
 	devPath  string
 	handler  http.Handler
+
+	accessLogDelay time.Duration
 }
 
 // Options configure the server beyond its store and registry.
@@ -48,12 +50,19 @@ type Options struct {
 	DevIdP     http.Handler
 	DevIdPPath string
 	Now        func() time.Time
+	// AccessLogDelay is how long a read that a law-enforcement body
+	// marked restricted stays out of the parents' access log; 30 days
+	// when zero.
+	AccessLogDelay time.Duration
 }
 
 // New builds the server and its routes.
 func New(st *store.Store, reg *registry.Service, log *slog.Logger, opt Options) *Server {
 	s := &Server{store: st, registry: reg, cabinets: ecabinet.New(st), log: log, metrics: newMetrics(),
-		devIdP: opt.DevIdP, devPath: opt.DevIdPPath}
+		devIdP: opt.DevIdP, devPath: opt.DevIdPPath, accessLogDelay: opt.AccessLogDelay}
+	if s.accessLogDelay == 0 {
+		s.accessLogDelay = 30 * 24 * time.Hour
+	}
 	s.auth.key, s.auth.secure, s.auth.now = opt.PendingKey, opt.Secure, opt.Now
 	if len(s.auth.key) == 0 {
 		s.auth.key = make([]byte, 32)
@@ -105,6 +114,14 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/me", s.withSession(s.me))
 	mux.HandleFunc("GET /api/v1/me/children", s.withSession(s.myChildren))
 	mux.HandleFunc("GET /api/v1/children/{key}", s.withSession(s.child))
+	mux.HandleFunc("GET /api/v1/me/children/{key}/access-log", s.withSession(s.accessLog))
+	mux.HandleFunc("GET /api/v1/audit", s.withSession(s.auditLog))
+	mux.HandleFunc("POST /api/v1/orgs/{org}/staff", s.withSession(s.registerStaff))
+	mux.HandleFunc("DELETE /api/v1/orgs/{org}/staff/{fin}", s.withSession(s.removeStaff))
+	mux.HandleFunc("POST /api/v1/orgs/{org}/staff/{fin}/grants", s.withSession(s.grant))
+	mux.HandleFunc("DELETE /api/v1/orgs/{org}/staff/{fin}/grants/{category}", s.withSession(s.revoke))
+	mux.HandleFunc("POST /api/v1/persons/{fin}/access", s.withSession(s.suspend))
+	mux.HandleFunc("POST /api/v1/orgs/{org}/access", s.withSession(s.suspend))
 	if s.devIdP != nil {
 		mux.Handle(s.devPath+"/", s.devIdP)
 	}

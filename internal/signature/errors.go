@@ -36,7 +36,9 @@ const (
 )
 
 // Error is a refused signature or certificate, with a stable machine code (one of
-// the Code constants) and the underlying cause, for logs.
+// the Code constants) and the underlying cause, for logs. Causes written here name
+// serials, issuers and times, not the signer's subject (which may name a person);
+// causes from crypto/x509 may name CA certificates.
 type Error struct {
 	Code string
 	Err  error

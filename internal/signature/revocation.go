@@ -89,8 +89,9 @@ func (v *Verifier) revoked(chain []*x509.Certificate) error {
 			if !bytes.Equal(c.list.RawIssuer, cert.RawIssuer) || !c.serials[serial] || !c.verifiedBy(issuer) {
 				continue
 			}
-			return fail(CodeRevoked, fmt.Errorf("certificate %q (serial %s) is revoked by %q",
-				cert.Subject.String(), serial, issuer.Subject.String()))
+			// No subject in the message: a person's certificate names the person.
+			return fail(CodeRevoked, fmt.Errorf("certificate with serial %s is revoked by %q",
+				serial, issuer.Subject.String()))
 		}
 	}
 	return nil

@@ -3,6 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
+	"strings"
+	"time"
 
 	"github.com/scfwca/databank/internal/audit"
 )
@@ -70,4 +73,64 @@ func (s *Store) VerifyAudit(ctx context.Context) (int64, error) {
 		return v.End(headSeq, headHash)
 	})
 	return v.Count, err
+}
+
+// AuditFilter selects audit entries; empty fields select everything.
+type AuditFilter struct {
+	Actor    string // a person's FIN or a participant's code
+	Org      string
+	ChildID  int64
+	Action   string
+	From, To time.Time
+	Limit    int
+}
+
+// AuditEntries returns audit entries, newest first.
+func (s *Store) AuditEntries(ctx context.Context, f AuditFilter) ([]audit.Entry, error) {
+	where, args := []string{"1 = 1"}, []any{}
+	add := func(cond string, v any) {
+		args = append(args, v)
+		where = append(where, fmt.Sprintf(cond, len(args)))
+	}
+	if f.Actor != "" {
+		add("actor_id = $%d", f.Actor)
+	}
+	if f.Org != "" {
+		add("actor_org = $%d", f.Org)
+	}
+	if f.ChildID != 0 {
+		add("child_id = $%d", f.ChildID)
+	}
+	if f.Action != "" {
+		add("action = $%d", f.Action)
+	}
+	if !f.From.IsZero() {
+		add("at >= $%d", micros(f.From))
+	}
+	if !f.To.IsZero() {
+		add("at < $%d", micros(f.To))
+	}
+	if f.Limit <= 0 || f.Limit > 10000 {
+		f.Limit = 1000
+	}
+	args = append(args, f.Limit)
+	rows, err := s.db.QueryContext(ctx, `SELECT seq, at, actor_kind, actor_id, actor_org, actor_role, action, child_id,
+		category, outcome, detail, prev_hash, hash FROM audit_log WHERE `+strings.Join(where, " AND ")+
+		fmt.Sprintf(` ORDER BY seq DESC LIMIT $%d`, len(args)), args...)
+	if err != nil {
+		return nil, s.classify("store.AuditEntries", err)
+	}
+	defer rows.Close()
+	out := []audit.Entry{}
+	for rows.Next() {
+		var e audit.Entry
+		var at int64
+		if err := rows.Scan(&e.Seq, &at, &e.Actor.Kind, &e.Actor.ID, &e.Actor.Org, &e.Actor.Role, &e.Action,
+			&e.ChildID, &e.Category, &e.Outcome, &e.Detail, &e.PrevHash, &e.Hash); err != nil {
+			return nil, s.classify("store.AuditEntries", err)
+		}
+		e.At = fromMicros(at)
+		out = append(out, e)
+	}
+	return out, s.classify("store.AuditEntries", rows.Err())
 }

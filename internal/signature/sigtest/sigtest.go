@@ -16,6 +16,7 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -257,4 +258,4 @@ func writePEM(t testing.TB, path, typ string, ders ...[]byte) {
 	}
 }
 
-func itoa(n int) string { return big.NewInt(int64(n)).String() }
+func itoa(n int) string { return strconv.Itoa(n) }
