@@ -50,6 +50,8 @@ var commands = map[string]command{
 	"submit":      {"sign a batch file and send it to the exchange", (*App).submit},
 	"simulate":    {"play every participant as live traffic against an exchange", (*App).simulate},
 	"bench":       {"measure against the raw engine: bench ingest", (*App).benchCmd},
+	"staff":       {"register staff with organisations and grant rights (console)", (*App).staff},
+	"person":      {"suspend or restore a person's access: person suspend|resume FIN", (*App).person},
 }
 
 // Run runs the command line args (without the program name) and returns

@@ -45,6 +45,22 @@ func TestSubmitOverMutualTLS(t *testing.T) {
 	if code, _, _ := run(t, ctx, db, "participant", "suspend", "health"); code != 2 {
 		t.Errorf("suspend without a reason: exit %d; want 2", code)
 	}
+	// The console registers the first administrator and a head, and grants.
+	for _, args := range [][]string{
+		{"staff", "register", "--org", "operator", "--role", "operator_admin", "--fin", "1AK0001"},
+		{"staff", "register", "--org", "education", "--role", "org_officer", "--fin", "4TH0001"},
+		{"staff", "grant", "--org", "education", "--fin", "4TH0001", "--category", "schooling", "--read", "--write", "--until", "2027-08-31"},
+	} {
+		if code, out, e := run(t, ctx, db, args...); code != 0 || !strings.Contains(out, "done") {
+			t.Errorf("%v: %d %s %s", args, code, out, e)
+		}
+	}
+	if code, _, e := run(t, ctx, db, "staff", "grant", "--org", "education", "--fin", "4TH0001", "--category", "alimony", "--read"); code != 1 || !strings.Contains(e, "forbidden_category") {
+		t.Errorf("granting beyond the organisation's rights: %d %s", code, e)
+	}
+	if code, _, e := run(t, ctx, db, "staff", "register", "--org", "education", "--role", "org_officer", "--fin", "4OO0001"); code != 1 || !strings.Contains(e, "fin_format") {
+		t.Errorf("registering a malformed FIN: %d %s", code, e)
+	}
 
 	exAddr := make(chan string, 1)
 	done := make(chan int, 1)
