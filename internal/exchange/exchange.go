@@ -20,6 +20,7 @@ import (
 	"github.com/scfwca/databank/internal/i18n"
 	"github.com/scfwca/databank/internal/participant"
 	"github.com/scfwca/databank/internal/problem"
+	"github.com/scfwca/databank/internal/ratelimit"
 	"github.com/scfwca/databank/internal/registry"
 	"github.com/scfwca/databank/internal/signature"
 	"github.com/scfwca/databank/internal/store"
@@ -57,7 +58,7 @@ type Handler struct {
 	registry *registry.Service
 	log      *slog.Logger
 	opt      Options
-	limiter  *limiter
+	limiter  *ratelimit.Limiter
 	mux      *http.ServeMux
 }
 
@@ -69,7 +70,7 @@ func New(st *store.Store, reg *registry.Service, log *slog.Logger, opt Options) 
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
-	h := &Handler{store: st, registry: reg, log: log, opt: opt, limiter: newLimiter(opt.Limits.Rate, opt.Limits.Burst, opt.Now)}
+	h := &Handler{store: st, registry: reg, log: log, opt: opt, limiter: ratelimit.New(opt.Limits.Rate, opt.Limits.Burst, opt.Now)}
 	h.mux = http.NewServeMux()
 	for _, r := range h.Routes() {
 		h.mux.Handle(r.Pattern, r.Handler)
@@ -137,7 +138,7 @@ func (h *Handler) participant(next participantHandler) http.Handler {
 			h.refuse(w, r, nil, err)
 			return
 		}
-		if wait, ok := h.limiter.allow(c.p.Code); !ok {
+		if wait, ok := h.limiter.Allow(c.p.Code); !ok {
 			w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
 			problem.Write(w, problem.Problem{Status: http.StatusTooManyRequests, Code: "rate_limited", Title: "Too Many Requests", Message: &msgRate, Detail: msgRate.EN})
 			return

@@ -7,7 +7,9 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"html/template"
+	"net"
 	"net/http"
+	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -262,4 +264,34 @@ var zeroDate category.Date
 
 func readerOf(sess *session, purpose string) registry.Reader {
 	return registry.Reader{Actor: sess.actor, Subject: sess.subject, Purpose: purpose}
+}
+
+var msgTooMany = i18n.T("Sorğular çox tezdir; bir az gözləyin", "Too many requests; wait a little", "Слишком много запросов; подождите немного")
+
+func tooMany(w http.ResponseWriter, wait time.Duration) {
+	w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+	problem.Write(w, problem.Problem{Status: http.StatusTooManyRequests, Code: "rate_limited", Title: "Too Many Requests", Message: &msgTooMany, Detail: msgTooMany.EN})
+}
+
+// limitLogins bounds the logins tried from one address.
+func (s *Server) limitLogins(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		host, _, _ := net.SplitHostPort(r.RemoteAddr)
+		if wait, ok := s.logins.Allow(host); !ok {
+			tooMany(w, wait)
+			return
+		}
+		next(w, r)
+	}
+}
+
+// limitReads bounds the children's profiles one person reads.
+func (s *Server) limitReads(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if wait, ok := s.reads.Allow(sessionOf(r.Context()).fin); !ok {
+			tooMany(w, wait)
+			return
+		}
+		next(w, r)
+	}
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/scfwca/databank/internal/exchange"
 	"github.com/scfwca/databank/internal/oidclogin"
 	"github.com/scfwca/databank/internal/problem"
+	"github.com/scfwca/databank/internal/ratelimit"
 	"github.com/scfwca/databank/internal/registry"
 	"github.com/scfwca/databank/internal/store"
 )
@@ -35,6 +36,8 @@ type Server struct {
 	handler  http.Handler
 
 	accessLogDelay time.Duration
+	logins         *ratelimit.Limiter // per client address
+	reads          *ratelimit.Limiter // per person
 }
 
 // Options configure the server beyond its store and registry.
@@ -71,6 +74,12 @@ func New(st *store.Store, reg *registry.Service, log *slog.Logger, opt Options) 
 	if s.auth.now == nil {
 		s.auth.now = time.Now
 	}
+	// Logins: 10 a minute from one address, bursts of 20. Reads of
+	// children's data: one a second per person, bursts of 60 — a person
+	// at work reads far fewer; a script harvesting profiles is stopped.
+	s.logins = ratelimit.New(10.0/60, 20, s.auth.now)
+	s.reads = ratelimit.New(1, 60, s.auth.now)
+
 	s.metrics.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.metrics.registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "databank_schema_version", Help: "Schema version this program knows.",
@@ -108,12 +117,12 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{}))
 	mux.HandleFunc("GET /exchange/v1/categories", exchange.Catalogue)
 	mux.HandleFunc("GET /exchange/v1/openapi.json", exchange.ServeOpenAPI)
-	mux.HandleFunc("GET /login", s.login)
-	mux.HandleFunc("GET "+callbackPath, s.callback)
+	mux.HandleFunc("GET /login", s.limitLogins(s.login))
+	mux.HandleFunc("GET "+callbackPath, s.limitLogins(s.callback))
 	mux.HandleFunc("POST /logout", s.logout)
 	mux.HandleFunc("GET /api/v1/me", s.withSession(s.me))
 	mux.HandleFunc("GET /api/v1/me/children", s.withSession(s.myChildren))
-	mux.HandleFunc("GET /api/v1/children/{key}", s.withSession(s.child))
+	mux.HandleFunc("GET /api/v1/children/{key}", s.withSession(s.limitReads(s.child)))
 	mux.HandleFunc("GET /api/v1/me/children/{key}/access-log", s.withSession(s.accessLog))
 	mux.HandleFunc("GET /api/v1/audit", s.withSession(s.auditLog))
 	mux.HandleFunc("POST /api/v1/orgs/{org}/staff", s.withSession(s.registerStaff))

@@ -195,3 +195,24 @@ func (p *proxy) restore() {
 	}
 	p.serve(ln)
 }
+
+func TestLoginRateLimitAndSecurityHeaders(t *testing.T) {
+	st := storetest.Open(t, store.SQLite, nil)
+	srv := newServer(t, st)
+	var last *http.Response
+	for range 21 {
+		resp, _ := get(t, srv.URL+"/login")
+		last = resp
+	}
+	if last.StatusCode != http.StatusTooManyRequests || last.Header.Get("Retry-After") == "" {
+		t.Errorf("21st login from one address: %d", last.StatusCode)
+	}
+	resp, _ := get(t, srv.URL+"/healthz")
+	csp := resp.Header.Get("Content-Security-Policy")
+	if !strings.Contains(csp, "frame-ancestors 'none'") || strings.Contains(csp, "unsafe-inline") || resp.Header.Get("X-Content-Type-Options") != "nosniff" {
+		t.Errorf("security headers: %v", resp.Header)
+	}
+	if resp, _ := get(t, srv.URL+"/api/v1/me"); resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("without a session: %d", resp.StatusCode)
+	}
+}
