@@ -185,7 +185,10 @@ func TestGenerateThenProfile(t *testing.T) {
 	if code, _, e := run(t, ctx, db, "profile", "AAAAAAA"); code != 1 || !strings.Contains(e, "no child") {
 		t.Errorf("unknown FIN: %d %s", code, e)
 	}
-	if code, out, e := run(t, ctx, db, "audit", "verify"); code != 0 || !strings.Contains(out, "audit log intact") {
+	if code, out, e := run(t, ctx, db, "audit", "checkpoint"); code != 0 || !strings.Contains(out, "checkpoint signed at entry") {
+		t.Errorf("audit checkpoint: %d %s %s", code, out, e)
+	}
+	if code, out, e := run(t, ctx, db, "audit", "verify"); code != 0 || !strings.Contains(out, "checkpoints verified with the trusted key") {
 		t.Errorf("audit verify: %d %s %s", code, out, e)
 	}
 	st, _ = store.Open(db, store.Options{})

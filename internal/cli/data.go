@@ -2,8 +2,10 @@ package cli
 
 import (
 	"context"
+	"crypto/ecdsa"
 	"encoding/json"
 	"fmt"
+	"os"
 	"strconv"
 	"time"
 
@@ -216,11 +218,12 @@ func (a *App) split(ctx context.Context, args []string) error {
 func (a *App) audit(ctx context.Context, args []string) error {
 	var cfg config.Config
 	fs := a.flags("audit", &cfg)
+	pubFile := fs.String("audit-pubkey", "", "PEM `file` of the trusted public key of audit checkpoints (default: the public half of --audit-key)")
 	if err := a.parse(fs, &cfg, reorder(args)); err != nil {
 		return err
 	}
-	if fs.NArg() != 1 || fs.Arg(0) != "verify" {
-		fmt.Fprintln(a.Stderr, "usage: databank audit verify")
+	if fs.NArg() != 1 || (fs.Arg(0) != "verify" && fs.Arg(0) != "checkpoint") {
+		fmt.Fprintln(a.Stderr, "usage: databank audit verify [--audit-pubkey F | --audit-key F]\n       databank audit checkpoint [--audit-key F]")
 		return errUsage
 	}
 	st, err := a.openStore(ctx, &cfg)
@@ -228,10 +231,42 @@ func (a *App) audit(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
-	n, err := st.VerifyAudit(ctx)
+	if fs.Arg(0) == "checkpoint" {
+		key, err := audit.LoadOrCreateKey(cfg.AuditKey)
+		if err != nil {
+			return err
+		}
+		cp, err := st.Checkpoint(ctx, key)
+		if err != nil {
+			return err
+		}
+		if cp == nil {
+			fmt.Fprintln(a.Stdout, "no new audit entries since the last checkpoint")
+			return nil
+		}
+		fmt.Fprintf(a.Stdout, "checkpoint signed at entry %d\n", cp.Seq)
+		return nil
+	}
+	var trusted *ecdsa.PublicKey
+	keyFile := *pubFile
+	if keyFile == "" {
+		if _, err := os.Stat(cfg.AuditKey); err == nil {
+			keyFile = cfg.AuditKey
+		}
+	}
+	if keyFile != "" {
+		if trusted, err = audit.LoadPublicKey(keyFile); err != nil {
+			return err
+		}
+	}
+	n, err := st.VerifyAudit(ctx, trusted)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(a.Stdout, "audit log intact: %d entries verified\n", n)
+	how := "checkpoints verified with the trusted key"
+	if trusted == nil {
+		how = "no trusted key given: checkpoints checked only against the keys they name"
+	}
+	fmt.Fprintf(a.Stdout, "audit log intact: %d entries verified; %s\n", n, how)
 	return nil
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"crypto/ecdsa"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/scfwca/databank/internal/audit"
 	"github.com/scfwca/databank/internal/category"
 	"github.com/scfwca/databank/internal/config"
 	"github.com/scfwca/databank/internal/exchange"
@@ -102,6 +104,16 @@ func (a *App) serve(ctx context.Context, args []string) error {
 			a.loadDemo(bg, st, reg, cfg.DemoChildren, log)
 		}
 	}()
+	auditKey, err := audit.LoadOrCreateKey(cfg.AuditKey)
+	if err != nil {
+		stopBackground()
+		return fmt.Errorf("audit key: %w", err)
+	}
+	checkpointsDone := make(chan struct{})
+	go func() {
+		defer close(checkpointsDone)
+		a.checkpoints(bg, st, auditKey, log)
+	}()
 	webhooksDone := make(chan struct{})
 	go func() {
 		defer close(webhooksDone)
@@ -115,6 +127,7 @@ func (a *App) serve(ctx context.Context, args []string) error {
 		stopBackground()
 		<-demoDone
 		<-webhooksDone
+		<-checkpointsDone
 		return err
 	case <-ctx.Done():
 	}
@@ -130,6 +143,7 @@ func (a *App) serve(ctx context.Context, args []string) error {
 	stopBackground()
 	<-demoDone
 	<-webhooksDone
+	<-checkpointsDone
 	if err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
@@ -219,6 +233,26 @@ func (a *App) exchange(st *store.Store, reg *registry.Service, cfg *config.Confi
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}, ln, nil
+}
+
+// checkpoints signs the head of the audit chain every ten minutes, and
+// once more when the server stops.
+func (a *App) checkpoints(ctx context.Context, st *store.Store, key *ecdsa.PrivateKey, log *slog.Logger) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			if _, err := st.Checkpoint(context.Background(), key); err != nil {
+				log.Warn("audit checkpoint at shutdown failed", "err", err)
+			}
+			return
+		case <-t.C:
+			if _, err := st.Checkpoint(ctx, key); err != nil {
+				log.Warn("audit checkpoint failed", "err", err)
+			}
+		}
+	}
 }
 
 // loadDemo loads a synthetic population into an empty database, while the

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 )
 
@@ -32,6 +33,9 @@ type Config struct {
 	LogLevel string
 	// LogFormat is text or json.
 	LogFormat string
+	// AuditKey is the PEM file of the key that signs audit checkpoints
+	// (created when missing); keep it off the database's machine.
+	AuditKey string
 
 	// ExchangeAddr is the listen address of the exchange API; "" turns it
 	// off.
@@ -68,6 +72,7 @@ func (c *Config) DBFlags(fs *flag.FlagSet, env Env) {
 	fs.StringVar(&c.DB, "db", envOr(env, "DATABANK_DB", DefaultDB), "SQLite `file` or postgres:// URL (env DATABANK_DB or DATABANK_DB_FILE)")
 	fs.StringVar(&c.LogLevel, "log-level", envOr(env, "DATABANK_LOG_LEVEL", "info"), "log level: debug, info, warn, error (env DATABANK_LOG_LEVEL)")
 	fs.StringVar(&c.LogFormat, "log-format", envOr(env, "DATABANK_LOG_FORMAT", "text"), "log format: text or json (env DATABANK_LOG_FORMAT)")
+	fs.StringVar(&c.AuditKey, "audit-key", envOr(env, "DATABANK_AUDIT_KEY", ""), "PEM `file` of the key signing audit checkpoints, created when missing; beside a SQLite database by default (env DATABANK_AUDIT_KEY)")
 }
 
 // ServeFlags registers the settings of the server on fs.
@@ -119,6 +124,12 @@ func (c *Config) Load(fs *flag.FlagSet, env Env) error {
 			return fmt.Errorf("DATABANK_OIDC_CLIENT_SECRET_FILE: %w", err)
 		}
 		c.OIDCClientSecret = strings.TrimSpace(string(b))
+	}
+	if c.AuditKey == "" {
+		c.AuditKey = filepath.Join("data", "audit-key.pem")
+		if !strings.Contains(c.DB, "://") {
+			c.AuditKey = filepath.Join(filepath.Dir(c.DB), "audit-key.pem")
+		}
 	}
 	if c.Production && c.OIDCIssuer == "" {
 		return fmt.Errorf("production mode needs --oidc-issuer: the built-in development identity provider is refused")

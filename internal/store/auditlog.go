@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"crypto/ecdsa"
 	"database/sql"
 	"fmt"
 	"strings"
@@ -38,12 +39,54 @@ func (s *Store) Audit(ctx context.Context, e audit.Entry) error {
 	return s.tx(ctx, "store.Audit", false, func(tx *sql.Tx) error { return s.appendAudit(ctx, tx, e) })
 }
 
+// Checkpoint signs the head of the audit chain with the server's key and
+// keeps it, unless the chain has not grown since the last checkpoint.
+func (s *Store) Checkpoint(ctx context.Context, key *ecdsa.PrivateKey) (*audit.Checkpoint, error) {
+	var c *audit.Checkpoint
+	err := s.tx(ctx, "store.Checkpoint", false, func(tx *sql.Tx) error {
+		cp := audit.Checkpoint{At: s.now().UTC().Truncate(time.Microsecond)}
+		if err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&cp.Seq, &cp.Hash); err != nil {
+			return err
+		}
+		var last sql.NullInt64
+		if err := tx.QueryRowContext(ctx, `SELECT max(seq) FROM audit_checkpoints`).Scan(&last); err != nil {
+			return err
+		}
+		if cp.Seq == 0 || (last.Valid && last.Int64 >= cp.Seq) {
+			return nil
+		}
+		if err := cp.Sign(key); err != nil {
+			return err
+		}
+		c = &cp
+		_, err := tx.ExecContext(ctx, `INSERT INTO audit_checkpoints (seq, hash, at, public_key, signature) VALUES ($1, $2, $3, $4, $5)`,
+			cp.Seq, cp.Hash, micros(cp.At), cp.PublicKey, cp.Signature)
+		return err
+	})
+	return c, err
+}
+
 // VerifyAudit checks the whole audit chain, in one consistent snapshot,
 // and returns the number of entries checked; the error names the first
-// bad entry.
-func (s *Store) VerifyAudit(ctx context.Context) (int64, error) {
+// bad entry. Every signed checkpoint must verify with the trusted key and
+// match the chain; with a nil key, checkpoints are checked only against
+// the keys they name.
+func (s *Store) VerifyAudit(ctx context.Context, trusted ...*ecdsa.PublicKey) (int64, error) {
+	var key *ecdsa.PublicKey
+	if len(trusted) > 0 {
+		key = trusted[0]
+	}
 	v := audit.NewVerifier()
 	err := s.tx(ctx, "store.VerifyAudit", true, func(tx *sql.Tx) error {
+		checkpoints, err := checkpoints(ctx, tx)
+		if err != nil {
+			return err
+		}
+		for _, cp := range checkpoints {
+			if err := cp.Verify(key); err != nil {
+				return err
+			}
+		}
 		var headSeq int64
 		var headHash string
 		if err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&headSeq, &headHash); err != nil {
@@ -66,13 +109,41 @@ func (s *Store) VerifyAudit(ctx context.Context) (int64, error) {
 			if err := v.Next(&e); err != nil {
 				return err
 			}
+			if cp, ok := checkpoints[e.Seq]; ok {
+				if cp.Hash != e.Hash {
+					return fmt.Errorf("audit entry %d differs from the signed checkpoint: the chain was rewritten", e.Seq)
+				}
+				delete(checkpoints, e.Seq)
+			}
 		}
 		if err := rows.Err(); err != nil {
 			return err
 		}
+		for seq := range checkpoints {
+			return fmt.Errorf("signed checkpoint %d names an audit entry that is gone", seq)
+		}
 		return v.End(headSeq, headHash)
 	})
 	return v.Count, err
+}
+
+func checkpoints(ctx context.Context, tx *sql.Tx) (map[int64]audit.Checkpoint, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT seq, hash, at, public_key, signature FROM audit_checkpoints ORDER BY seq`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]audit.Checkpoint{}
+	for rows.Next() {
+		var c audit.Checkpoint
+		var at int64
+		if err := rows.Scan(&c.Seq, &c.Hash, &at, &c.PublicKey, &c.Signature); err != nil {
+			return nil, err
+		}
+		c.At = fromMicros(at)
+		out[c.Seq] = c
+	}
+	return out, rows.Err()
 }
 
 // AuditFilter selects audit entries; empty fields select everything.

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -381,6 +382,55 @@ func TestSubmitEachKeepsRecordsAtomicOnTheirOwn(t *testing.T) {
 		sum, _, _ := st.StoredSummary(ctx, out[0].Result.ChildID)
 		if sum.Categories != 1<<category.CatBirthRegistration.Bit|1<<category.CatMedicalRegistration.Bit {
 			t.Errorf("projection = %b", sum.Categories)
+		}
+	})
+}
+
+// TestSignedCheckpointsCatchARewrittenChain rewrites an entry and
+// recomputes the whole chain after it, as someone with database access
+// could: only the signed checkpoint notices.
+func TestSignedCheckpointsCatchARewrittenChain(t *testing.T) {
+	storetest.Each(t, clock(), func(t *testing.T, st *store.Store) {
+		key, err := audit.LoadOrCreateKey(filepath.Join(t.TempDir(), "audit-key.pem"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, src := range []string{"br-1", "br-2", "br-3"} {
+			if _, err := st.Submit(ctx, fact("justice", "birth_registration", src, birth, fin("5ZK3N2P"))); err != nil {
+				t.Fatal(err)
+			}
+		}
+		cp, err := st.Checkpoint(ctx, key)
+		if err != nil || cp == nil || cp.Seq != 3 {
+			t.Fatalf("Checkpoint = %+v, %v", cp, err)
+		}
+		if again, _ := st.Checkpoint(ctx, key); again != nil {
+			t.Error("a second checkpoint of an unchanged chain")
+		}
+		if _, err := st.VerifyAudit(ctx, &key.PublicKey); err != nil {
+			t.Fatalf("VerifyAudit before the rewrite: %v", err)
+		}
+		// Another key is not trusted.
+		other, _ := audit.LoadOrCreateKey(filepath.Join(t.TempDir(), "other.pem"))
+		if _, err := st.VerifyAudit(ctx, &other.PublicKey); err == nil {
+			t.Error("checkpoints verified with an untrusted key")
+		}
+		// Rewrite entry 2 and recompute every hash from it on.
+		entries, _ := st.AuditEntries(ctx, store.AuditFilter{})
+		slices.Reverse(entries)
+		prev := entries[0].Hash
+		for _, e := range entries[1:] {
+			e.Actor.ID = "forger"
+			e.PrevHash = prev
+			e.Hash = e.ComputeHash(prev)
+			prev = e.Hash
+			st.DB().Exec(`UPDATE audit_log SET actor_id = $1, prev_hash = $2, hash = $3 WHERE seq = $4`, e.Actor.ID, e.PrevHash, e.Hash, e.Seq)
+		}
+		st.DB().Exec(`UPDATE audit_head SET hash = $1 WHERE id = 1`, prev)
+		// Without the checkpoint the rewrite would pass: the chain is whole.
+		_, err = st.VerifyAudit(ctx, &key.PublicKey)
+		if err == nil || !strings.Contains(err.Error(), "differs from the signed checkpoint") {
+			t.Fatalf("VerifyAudit after a recomputed rewrite = %v", err)
 		}
 	})
 }
