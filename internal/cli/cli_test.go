@@ -114,6 +114,10 @@ func TestServeRefusesDatabasesItCannotUse(t *testing.T) {
 	if code != 1 || !strings.Contains(stderr, "newer than this program knows") {
 		t.Errorf("newer schema: exit %d\n%s", code, stderr)
 	}
+	code, _, stderr = run(t, context.Background(), filepath.Join(dir, "prod.db"), "serve", "--production", "--addr", "127.0.0.1:0")
+	if code != 1 || !strings.Contains(stderr, "development identity provider is refused") {
+		t.Errorf("production mode without an identity provider: exit %d\n%s", code, stderr)
+	}
 	code, _, stderr = run(t, context.Background(), filepath.Join(dir, "fresh.db"), "serve", "--no-migrate", "--addr", "127.0.0.1:0")
 	if code != 1 || !strings.Contains(stderr, "run databank migrate") {
 		t.Errorf("unmigrated with --no-migrate: exit %d\n%s", code, stderr)

@@ -17,6 +17,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/scfwca/databank/internal/category"
 	"github.com/scfwca/databank/internal/config"
 	"github.com/scfwca/databank/internal/exchange"
 	"github.com/scfwca/databank/internal/signature"
@@ -35,6 +36,8 @@ func (a *App) participant(ctx context.Context, args []string) error {
 	secretFile := fs.String("secret-file", "", "`file` holding the webhook's HMAC secret")
 	from := fs.Int64("from", 0, "feed `cursor` the webhook starts after")
 	reason := fs.String("reason", "", "why access is suspended or restored (kept in the audit log)")
+	send := fs.String("send", "", "comma-separated categories the participant may send (participant rights)")
+	read := fs.String("read", "", "comma-separated categories the participant may read (participant rights)")
 	if err := a.parse(fs, &cfg, reorder(args[1:])); err != nil {
 		return err
 	}
@@ -80,6 +83,23 @@ func (a *App) participant(ctx context.Context, args []string) error {
 		state := map[string]string{"suspend": "suspended", "resume": "restored"}[args[0]]
 		fmt.Fprintf(a.Stdout, "%s: access %s\n", fs.Arg(0), state)
 		return nil
+	case args[0] == "rights" && fs.NArg() == 1 && (*send != "" || *read != ""):
+		for access, list := range map[string]string{"send": *send, "read": *read} {
+			if list == "" {
+				continue
+			}
+			cats := strings.Split(list, ",")
+			for _, c := range cats {
+				if _, ok := category.Lookup(c); !ok {
+					return fmt.Errorf("--%s: no category %q", access, c)
+				}
+			}
+			if err := st.SetRights(ctx, fs.Arg(0), access, cats, operatorActor("participant rights")); err != nil {
+				return err
+			}
+		}
+		fmt.Fprintf(a.Stdout, "rights of %s set\n", fs.Arg(0))
+		return nil
 	case args[0] == "webhook" && fs.NArg() == 1 && *hookURL != "" && *secretFile != "":
 		secret, err := os.ReadFile(*secretFile)
 		if err != nil {
@@ -102,7 +122,8 @@ func (a *App) participant(ctx context.Context, args []string) error {
 const participantUsage = `usage: databank participant list
        databank participant bind CODE --cert FILE.pem
        databank participant webhook CODE --url URL --secret-file FILE [--from CURSOR]
-       databank participant suspend|resume CODE --reason TEXT`
+       databank participant suspend|resume CODE --reason TEXT
+       databank participant rights CODE [--send C1,C2,…] [--read C1,C2,…]`
 
 func readCert(path string) (*x509.Certificate, error) {
 	b, err := os.ReadFile(path)

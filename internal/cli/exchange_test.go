@@ -45,6 +45,13 @@ func TestSubmitOverMutualTLS(t *testing.T) {
 	if code, _, _ := run(t, ctx, db, "participant", "suspend", "health"); code != 2 {
 		t.Errorf("suspend without a reason: exit %d; want 2", code)
 	}
+	// The operator changes a participant's competence (§6.2.5).
+	if code, out, e := run(t, ctx, db, "participant", "rights", "youth_sports", "--send", "sports_achievements,sports_membership,appeals,schooling"); code != 0 || !strings.Contains(out, "set") {
+		t.Errorf("rights: %d %s %s", code, out, e)
+	}
+	if code, _, e := run(t, ctx, db, "participant", "rights", "youth_sports", "--send", "horoscope"); code != 1 || !strings.Contains(e, "no category") {
+		t.Errorf("rights with an unknown category: %d %s", code, e)
+	}
 	// The console registers the first administrator and a head, and grants.
 	for _, args := range [][]string{
 		{"staff", "register", "--org", "operator", "--role", "operator_admin", "--fin", "1AK0001"},
