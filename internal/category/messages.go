@@ -45,6 +45,7 @@ var messages = map[string]i18n.Text{
 	"forbidden_category": i18n.T("Bu qurum bu kateqoriyada məlumat göndərə bilməz", "This participant may not send data of this category", "Этот участник не может передавать данные этой категории"),
 	"child_key_missing":  i18n.T("Uşağı müəyyən edən sənəd və ya ad, doğum tarixi göstərilməlidir", "Give a document that identifies the child, or its name and birth date", "Укажите документ ребёнка или его имя и дату рождения"),
 	"access_denied":      i18n.T("Bu uşaq barədə bu məlumatı göndərməyə icazəniz yoxdur (%s)", "You may not send this data about this child (%s)", "Вам не разрешено передавать эти данные об этом ребёнке (%s)"),
+	"conflict_retry":     i18n.T("Bu qeyd eyni anda edilən başqa dəyişikliklə toqquşdu; yenidən göndərin", "The record met a change made at the same moment; send it again", "Запись столкнулась с одновременным изменением; отправьте её снова"),
 	"not_found":          i18n.T("Retract ediləcək qeyd tapılmadı", "There is no such record to retract", "Нет такой записи для отзыва"),
 	"parent_age":         i18n.T("Valideyn uşağın doğulduğu gün ən azı %d yaşında olmalıdır", "A parent must have been at least %d when the child was born", "Родителю должно быть не меньше %d лет на дату рождения ребёнка"),
 }

@@ -339,8 +339,14 @@ func (s *Service) SubmitBatch(ctx context.Context, from Sender, raws [][]byte, d
 	for j, e := range each {
 		i := index[j]
 		if e.Err != nil {
-			// The store refuses only the retraction of a record it does not hold.
-			out[i] = Outcome{SourceID: out[i].SourceID, Status: Rejected, Errors: []fault.FieldError{category.Problem("source_id", "not_found")}}
+			// The store refuses the retraction of a record it does not
+			// hold, and a record that met a concurrent change to the same
+			// record, which may simply be sent again.
+			code := "not_found"
+			if fault.Is(e.Err, fault.Conflict) {
+				code = "conflict_retry"
+			}
+			out[i] = Outcome{SourceID: out[i].SourceID, Status: Rejected, Errors: []fault.FieldError{category.Problem("source_id", code)}}
 			continue
 		}
 		r := e.Result

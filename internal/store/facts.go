@@ -119,6 +119,9 @@ func (s *Store) SubmitEach(ctx context.Context, subs []Submission, entry audit.E
 			}
 			res, t, err := s.submitIn(ctx, tx, sub, false)
 			if err != nil {
+				if _, ok := err.(*fault.Error); !ok {
+					err = s.classify("store.SubmitEach", err)
+				}
 				if k := fault.KindOf(err); k != fault.NotFound && k != fault.Conflict && k != fault.Invalid {
 					return err
 				}
@@ -287,6 +290,7 @@ func (s *Store) resolveChild(ctx context.Context, tx querier, sub Submission, pr
 		childID = prev.ChildID // a keyless record sent again
 	}
 	var candidates []int64
+	created := false
 	if childID == 0 {
 		h := sub.Hints
 		err := tx.QueryRowContext(ctx, `INSERT INTO children (created_at, hint_given, hint_family, hint_patronymic,
@@ -295,6 +299,7 @@ func (s *Store) resolveChild(ctx context.Context, tx querier, sub Submission, pr
 		if err != nil {
 			return 0, nil, err
 		}
+		created = true
 		if len(sub.Keys) == 0 {
 			candidates, err = s.matchCandidates(ctx, tx, childID, h)
 			if err != nil {
@@ -302,10 +307,31 @@ func (s *Store) resolveChild(ctx context.Context, tx querier, sub Submission, pr
 			}
 		}
 	}
-	for _, k := range unclaimed {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO child_keys (kind, value, child_id) VALUES ($1, $2, $3)`,
-			k.Kind, k.Value, childID); err != nil {
+	for i, k := range unclaimed {
+		res, err := tx.ExecContext(ctx, `INSERT INTO child_keys (kind, value, child_id) VALUES ($1, $2, $3)
+			ON CONFLICT (kind, value) DO NOTHING`, k.Kind, k.Value, childID)
+		if err != nil {
 			return 0, nil, err
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			continue
+		}
+		// A concurrent transaction claimed the key since we looked: on
+		// PostgreSQL two participants can send the first records about
+		// one child at the same moment. The key's child is the child.
+		var owner int64
+		if err := tx.QueryRowContext(ctx, `SELECT child_id FROM child_keys WHERE kind = $1 AND value = $2`, k.Kind, k.Value).Scan(&owner); err != nil {
+			return 0, nil, err
+		}
+		if created && i == 0 && owner != childID {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM children WHERE id = $1`, childID); err != nil {
+				return 0, nil, err
+			}
+			childID, created = owner, false
+			continue
+		}
+		if owner != childID {
+			others = append(others, owner)
 		}
 	}
 	for _, o := range others {

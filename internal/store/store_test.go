@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -431,6 +432,48 @@ func TestSignedCheckpointsCatchARewrittenChain(t *testing.T) {
 		_, err = st.VerifyAudit(ctx, &key.PublicKey)
 		if err == nil || !strings.Contains(err.Error(), "differs from the signed checkpoint") {
 			t.Fatalf("VerifyAudit after a recomputed rewrite = %v", err)
+		}
+	})
+}
+
+// TestConcurrentFirstRecordsMakeOneChild sends, at the same moment from
+// two participants, the first records about the same new children: each
+// child is made once, and no record is refused. On PostgreSQL both
+// transactions run at once and race for the child's key.
+func TestConcurrentFirstRecordsMakeOneChild(t *testing.T) {
+	storetest.Each(t, clock(), func(t *testing.T, st *store.Store) {
+		const n = 200
+		errs := make(chan error, 2)
+		start := make(chan struct{})
+		for _, sender := range []string{"justice", "health"} {
+			var subs []store.Submission
+			for i := range n {
+				key := fin(fmt.Sprintf("%07d", 1000000+i))
+				subs = append(subs, fact(sender, "birth_registration", fmt.Sprintf("%s-%d", sender, i), birth, key))
+			}
+			go func() {
+				<-start
+				out, err := st.SubmitEach(ctx, subs, audit.Entry{Actor: actor, Action: "exchange.batch", Detail: "{}"})
+				for _, o := range out {
+					if err == nil && o.Err != nil {
+						err = o.Err
+					}
+				}
+				errs <- err
+			}()
+		}
+		close(start)
+		for range 2 {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		c, err := st.Count(ctx)
+		if err != nil || c.Children != n || c.Facts != 2*n {
+			t.Errorf("counts = %+v, %v; want %d children with 2 facts each", c, err, n)
+		}
+		if _, err := st.VerifyAudit(ctx); err != nil {
+			t.Error(err)
 		}
 	})
 }
