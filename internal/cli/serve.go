@@ -69,7 +69,7 @@ func (a *App) serve(ctx context.Context, args []string) error {
 		ln.Close()
 		return err
 	}
-	opt := server.Options{Secure: strings.HasPrefix(publicURL, "https://"), Now: a.Now}
+	opt := server.Options{Secure: strings.HasPrefix(publicURL, "https://"), Now: a.Now, AccessLogDelay: cfg.AccessLogDelay}
 	if so.dev != nil {
 		opt.DevIdP, opt.DevIdPPath = so.dev, devIdPPath
 	}

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // DefaultDB is the embedded SQLite database used when none is given.
@@ -61,6 +62,9 @@ type Config struct {
 	// Production refuses what only development may use: the built-in
 	// identity provider, the insecure exchange.
 	Production bool
+	// AccessLogDelay is how long a read a law-enforcement body marked
+	// restricted stays out of the parents' access log.
+	AccessLogDelay time.Duration
 }
 
 // Env is how the environment is read; os.LookupEnv outside tests.
@@ -98,6 +102,7 @@ func (c *Config) ServeFlags(fs *flag.FlagSet, env Env) {
 	fs.StringVar(&c.OIDCClientID, "oidc-client-id", envOr(env, "DATABANK_OIDC_CLIENT_ID", "databank"), "client `id` at the issuer (env DATABANK_OIDC_CLIENT_ID)")
 	fs.StringVar(&c.OIDCClientSecret, "oidc-client-secret", envOr(env, "DATABANK_OIDC_CLIENT_SECRET", ""), "client `secret` (env DATABANK_OIDC_CLIENT_SECRET or DATABANK_OIDC_CLIENT_SECRET_FILE)")
 	fs.StringVar(&c.OIDCFINClaim, "oidc-fin-claim", envOr(env, "DATABANK_OIDC_FIN_CLAIM", "fin"), "ID token `claim` holding the FIN (env DATABANK_OIDC_FIN_CLAIM)")
+	fs.DurationVar(&c.AccessLogDelay, "access-log-delay", envDuration(env, "DATABANK_ACCESS_LOG_DELAY", 30*24*time.Hour), "how long restricted reads stay out of parents' access logs (env DATABANK_ACCESS_LOG_DELAY)")
 	fs.BoolVar(&c.Production, "production", envBool(env, "DATABANK_PRODUCTION"), "production mode: refuse the development identity provider and the insecure exchange (env DATABANK_PRODUCTION)")
 	fs.BoolVar(&c.ExchangeInsecure, "exchange-insecure", envBool(env, "DATABANK_EXCHANGE_INSECURE"), "DEMO ONLY: exchange without TLS on loopback (env DATABANK_EXCHANGE_INSECURE)")
 }
@@ -226,4 +231,13 @@ func orDev(issuer string) string {
 		return "built-in development provider"
 	}
 	return issuer
+}
+
+func envDuration(env Env, key string, def time.Duration) time.Duration {
+	if v, ok := env(key); ok {
+		if d, err := time.ParseDuration(v); err == nil {
+			return d
+		}
+	}
+	return def
 }

@@ -3,6 +3,7 @@ package ecabinet_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/scfwca/databank/internal/access"
 	"github.com/scfwca/databank/internal/audit"
@@ -10,6 +11,7 @@ import (
 	"github.com/scfwca/databank/internal/ecabinet"
 	"github.com/scfwca/databank/internal/fault"
 	"github.com/scfwca/databank/internal/participant"
+	"github.com/scfwca/databank/internal/profile"
 	"github.com/scfwca/databank/internal/store"
 	"github.com/scfwca/databank/internal/store/storetest"
 )
@@ -99,4 +101,37 @@ func TestCabinetsStaffAndGrants(t *testing.T) {
 			t.Error(err)
 		}
 	})
+}
+
+func TestAccessLogDelaysRestrictedReads(t *testing.T) {
+	st := storetest.Open(t, store.SQLite, nil)
+	if err := st.SeedParticipants(ctx, participant.Defaults()); err != nil {
+		t.Fatal(err)
+	}
+	birth := `{"name":{"given":"Əli","family":"Məmmədov"},"sex":"male","birth_date":"2016-03-02","birth_place":{"district":"sabail"},"citizenship":"AZE","mother_fin":"3MN8P4Q"}`
+	res, err := st.Submit(ctx, store.Submission{Keys: []profile.Key{{Kind: profile.KeyFIN, Value: "5ZK3N2P"}},
+		Fact: profile.Fact{Category: "birth_registration", Sender: "justice", SourceID: "b1", Action: profile.Upsert,
+			EffectiveDate: category.MustDate("2016-03-14"), ReceivedAt: time.Now(), Payload: []byte(birth), ContentHash: "h"},
+		Actor: audit.SystemActor("test"), Detail: "{}"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := func(org, detail string) {
+		st.Audit(ctx, audit.Entry{Actor: audit.Actor{Kind: audit.Participant, ID: org}, Action: "profile.read", ChildID: res.ChildID, Outcome: "allowed", Detail: detail})
+	}
+	read("education", `{"purpose":"enrolment"}`)
+	read("internal_affairs", `{"purpose":"case 17","restricted":"true"}`)
+	svc := ecabinet.New(st)
+	now := time.Now()
+	log, err := svc.AccessLog(ctx, "3MN8P4Q", res.ChildID, now, 30*24*time.Hour)
+	if err != nil || len(log) != 1 || log[0].Organisation != "education" {
+		t.Fatalf("within the delay: %+v %v", log, err)
+	}
+	log, _ = svc.AccessLog(ctx, "3MN8P4Q", res.ChildID, now.Add(31*24*time.Hour), 30*24*time.Hour)
+	if len(log) != 2 || log[0].Organisation != "internal_affairs" || log[0].Purpose != "case 17" {
+		t.Errorf("after the delay: %+v", log)
+	}
+	if _, err := svc.AccessLog(ctx, "9ZZ9ZZ9", res.ChildID, now, 0); !fault.Is(err, fault.NotFound) {
+		t.Errorf("a stranger's access log: %v", err)
+	}
 }
