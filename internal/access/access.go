@@ -6,8 +6,6 @@
 package access
 
 import (
-	"slices"
-
 	"github.com/scfwca/databank/internal/category"
 	"github.com/scfwca/databank/internal/participant"
 )
@@ -235,6 +233,3 @@ func Categories(s Subject, child Child, today category.Date) (allowed, needPurpo
 	}
 	return allowed, needPurpose
 }
-
-// Contains reports whether cs holds c.
-func Contains(cs []*category.Category, c *category.Category) bool { return slices.Contains(cs, c) }

@@ -148,21 +148,6 @@ var defaults = func() map[string]*participant.Participant {
 // nil for an unknown code (which the policy denies).
 func defaultParticipant(code string) *participant.Participant { return defaults[code] }
 
-// MaySend reports whether participant may send records of category c by
-// default: its competence (DESIGN.md §2). A commission's code is
-// "commission.<district>".
-func MaySend(participant string, c *category.Category) bool {
-	for _, s := range c.Senders {
-		switch {
-		case s == category.OrgAny, s == participant:
-			return true
-		case s == category.OrgCommission && strings.HasPrefix(participant, category.OrgCommission+"."):
-			return true
-		}
-	}
-	return false
-}
-
 // Prepare validates a record from its JSON and readies it for storing. The
 // error is of kind fault.Invalid or fault.Forbidden and lists every wrong
 // field.

@@ -1,13 +1,7 @@
 package signature
 
 import (
-	"crypto/tls"
 	"crypto/x509"
-	"io"
-	"log"
-	"net/http"
-	"net/http/httptest"
-	"strings"
 	"testing"
 	"time"
 
@@ -73,109 +67,4 @@ func TestVerifyClient(t *testing.T) {
 			}
 		}
 	})
-}
-
-// TestServerTLS runs an HTTPS server on 127.0.0.1 with ServerTLS and connects with
-// various client certificates.
-func TestServerTLS(t *testing.T) {
-	p := sigtest.New(t)
-	server := p.Issue(t, "databank", sigtest.ServerAuth("127.0.0.1"))
-	good := p.Issue(t, "justice", sigtest.CommonName("Ministry of Justice"))
-	rsaGood := p.Issue(t, "health", sigtest.RSA())
-	revoked := p.Issue(t, "labour")
-	expired := p.Issue(t, "education", sigtest.Expired())
-	p.Revoke(t, revoked)
-	v := load(t, p.RootPEM, []string{p.CRLPath}, nil)
-
-	cfg, err := v.ServerTLS(server.ChainPath, server.KeyPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if cfg.MinVersion != tls.VersionTLS12 || cfg.ClientAuth != tls.RequireAnyClientCert {
-		t.Fatalf("MinVersion %x, ClientAuth %v", cfg.MinVersion, cfg.ClientAuth)
-	}
-	refused := make(chan error, 10)
-	check := cfg.VerifyConnection
-	cfg.VerifyConnection = func(cs tls.ConnectionState) error {
-		err := check(cs)
-		if err != nil {
-			refused <- err
-		}
-		return err
-	}
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _ = io.WriteString(w, r.TLS.PeerCertificates[0].Subject.String())
-	}))
-	srv.TLS = cfg
-	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // refused handshakes are expected
-	srv.StartTLS()
-	defer srv.Close()
-	if !strings.HasPrefix(srv.URL, "https://127.0.0.1:") {
-		t.Fatalf("server at %s", srv.URL)
-	}
-
-	get := func(l *sigtest.Leaf) (string, error) {
-		tc := &tls.Config{RootCAs: v.Anchors(), MinVersion: tls.VersionTLS12,
-			GetClientCertificate: func(*tls.CertificateRequestInfo) (*tls.Certificate, error) {
-				if l == nil {
-					return &tls.Certificate{}, nil
-				}
-				c := l.TLSCertificate()
-				return &c, nil
-			}}
-		client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: tc}}
-		defer client.CloseIdleConnections()
-		resp, err := client.Get(srv.URL)
-		if err != nil {
-			return "", err
-		}
-		defer resp.Body.Close()
-		b, err := io.ReadAll(resp.Body)
-		return string(b), err
-	}
-
-	for _, l := range []*sigtest.Leaf{good, rsaGood} {
-		body, err := get(l)
-		if err != nil {
-			t.Fatalf("%s: %v", l.Subject, err)
-		}
-		if body != l.Subject {
-			t.Fatalf("the handler saw %q, want %q", body, l.Subject)
-		}
-	}
-	if good.Subject != "CN=Ministry of Justice,O=justice,C=AZ" {
-		t.Errorf("subject %q", good.Subject)
-	}
-
-	for _, tc := range []struct {
-		name string
-		leaf *sigtest.Leaf
-		want string // code VerifyConnection refused with; "" when Go's TLS refused first
-	}{
-		{"no certificate", nil, ""},
-		{"foreign", sigtest.Foreign(t).Issue(t, "justice"), CodeUntrusted},
-		{"self-signed", sigtest.SelfSigned(t, "justice"), CodeUntrusted},
-		{"revoked", revoked, CodeRevoked},
-		{"expired", expired, CodeExpired},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			for len(refused) > 0 {
-				<-refused
-			}
-			if body, err := get(tc.leaf); err == nil {
-				t.Fatalf("request succeeded: %q", body)
-			}
-			if tc.want == "" {
-				return
-			}
-			select {
-			case err := <-refused:
-				if code := CodeOf(err); code != tc.want {
-					t.Fatalf("refused with %q (%v), want %q", code, err, tc.want)
-				}
-			case <-time.After(5 * time.Second):
-				t.Fatal("VerifyConnection did not refuse")
-			}
-		})
-	}
 }

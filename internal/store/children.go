@@ -38,21 +38,6 @@ func (s *Store) FindChild(ctx context.Context, k profile.Key) (int64, error) {
 	return id, nil
 }
 
-// ReadChild returns everything stored about a child and leaves an audit
-// entry of the read, in one transaction. A merged child is followed to the
-// child it was merged into.
-func (s *Store) ReadChild(ctx context.Context, id int64, actor audit.Actor, detail string) (*Child, error) {
-	var c *Child
-	err := s.tx(ctx, "store.ReadChild", false, func(tx *sql.Tx) error {
-		var err error
-		if c, err = loadChild(ctx, tx, id); err != nil {
-			return err
-		}
-		return s.appendAudit(ctx, tx, audit.Entry{Actor: actor, Action: "profile.read", ChildID: c.ID, Outcome: "allowed", Detail: detail})
-	})
-	return c, err
-}
-
 // LoadChild returns everything stored about a child, with its summary, in
 // one consistent snapshot, following merges. It leaves no audit entry: the
 // caller decides what may be shown and audits that.

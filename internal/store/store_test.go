@@ -146,7 +146,7 @@ func TestSubmitIsIdempotentAndSupersedes(t *testing.T) {
 		if err != nil || second.Status != store.Accepted || second.ChildID != first.ChildID {
 			t.Fatalf("changed Submit = %+v, %v", second, err)
 		}
-		c, err := st.ReadChild(ctx, first.ChildID, actor, "{}")
+		c, err := st.LoadChild(ctx, first.ChildID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -257,7 +257,7 @@ func TestMergeAndSplit(t *testing.T) {
 			t.Errorf("merged child still has a profile: %v", err)
 		}
 		// Reading the merged child leads to the kept one.
-		c, err := st.ReadChild(ctx, b.ChildID, op, "{}")
+		c, err := st.LoadChild(ctx, b.ChildID)
 		if err != nil || c.ID != a.ChildID || len(c.Facts) != 2 {
 			t.Fatalf("ReadChild(merged) = %+v, %v", c, err)
 		}
@@ -340,7 +340,7 @@ func TestAsOf(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		c, err := st.ReadChild(ctx, r.ChildID, actor, "{}")
+		c, err := st.LoadChild(ctx, r.ChildID)
 		if err != nil {
 			t.Fatal(err)
 		}
