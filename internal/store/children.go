@@ -22,7 +22,6 @@ type Child struct {
 	MergedInto int64
 	Facts      []profile.Fact
 	Summary    profile.Summary
-	Status     string
 }
 
 // FindChild returns the id of the child holding key.
@@ -91,10 +90,6 @@ func readChild(ctx context.Context, q querier, id int64) (*Child, error) {
 		return nil, err
 	}
 	if c.Facts, err = factsOf(ctx, q, id); err != nil {
-		return nil, err
-	}
-	err = q.QueryRowContext(ctx, `SELECT status FROM profiles WHERE child_id = $1`, id).Scan(&c.Status)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, err
 	}
 	return c, nil
@@ -194,14 +189,14 @@ func storedSummary(ctx context.Context, q querier, childID int64) (profile.Summa
 func (s *Store) ChildState(ctx context.Context, keys []profile.Key) (profile.Summary, bool, error) {
 	for _, k := range keys {
 		var id int64
-		err := s.db.QueryRowContext(ctx, `SELECT child_id FROM child_keys WHERE kind = $1 AND value = $2`, k.Kind, k.Value).Scan(&id)
+		err := s.reads.QueryRowContext(ctx, `SELECT child_id FROM child_keys WHERE kind = $1 AND value = $2`, k.Kind, k.Value).Scan(&id)
 		if errors.Is(err, sql.ErrNoRows) {
 			continue
 		}
 		if err != nil {
 			return profile.Summary{}, false, s.classify("store.ChildState", err)
 		}
-		sum, err := storedSummary(ctx, s.db, id)
+		sum, err := storedSummary(ctx, s.reads, id)
 		if errors.Is(err, sql.ErrNoRows) {
 			return profile.Summary{}, false, nil
 		}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"sync"
 )
 
 // cachedTx prepares each statement once per transaction. On SQLite,
@@ -58,4 +59,58 @@ func (c *cachedTx) ExecContext(ctx context.Context, query string, args ...any) (
 		return nil, err
 	}
 	return st.ExecContext(ctx, args...)
+}
+
+// cachedDB prepares each statement once for the life of the store, for
+// the hot reads made outside transactions; database/sql re-prepares a
+// statement on each connection it lands on, once.
+type cachedDB struct {
+	db    *sql.DB
+	stmts sync.Map // query → *sql.Stmt
+}
+
+func (c *cachedDB) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st, ok := c.stmts.Load(query); ok {
+		return st.(*sql.Stmt), nil
+	}
+	st, err := c.db.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if prev, loaded := c.stmts.LoadOrStore(query, st); loaded {
+		st.Close()
+		return prev.(*sql.Stmt), nil
+	}
+	return st, nil
+}
+
+func (c *cachedDB) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := c.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+func (c *cachedDB) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	st, err := c.stmt(ctx, query)
+	if err != nil {
+		return c.db.QueryRowContext(ctx, query, args...)
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+func (c *cachedDB) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	st, err := c.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+func (c *cachedDB) close() {
+	c.stmts.Range(func(_, v any) bool {
+		v.(*sql.Stmt).Close()
+		return true
+	})
 }

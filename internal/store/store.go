@@ -37,6 +37,10 @@ type Store struct {
 	db     *sql.DB
 	engine Engine
 	now    func() time.Time
+	// reads runs the hot reads made outside transactions; on SQLite it
+	// keeps their statements prepared.
+	reads querier
+	cache *cachedDB
 }
 
 // Options tune how a store is opened.
@@ -82,6 +86,11 @@ func Open(dsn string, opt Options) (*Store, error) {
 		if err != nil {
 			return nil, err
 		}
+	}
+	s.reads = s.db
+	if s.engine == SQLite {
+		s.cache = &cachedDB{db: s.db}
+		s.reads = s.cache
 	}
 	return s, nil
 }
@@ -133,7 +142,12 @@ func (s *Store) Engine() Engine { return s.engine }
 func (s *Store) DB() *sql.DB { return s.db }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	if s.cache != nil {
+		s.cache.close()
+	}
+	return s.db.Close()
+}
 
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error {
