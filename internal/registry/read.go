@@ -4,12 +4,15 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/scfwca/databank/internal/access"
 	"github.com/scfwca/databank/internal/audit"
+	"github.com/scfwca/databank/internal/azid"
 	"github.com/scfwca/databank/internal/category"
 	"github.com/scfwca/databank/internal/fault"
 	"github.com/scfwca/databank/internal/i18n"
+	"github.com/scfwca/databank/internal/namefold"
 	"github.com/scfwca/databank/internal/profile"
 	"github.com/scfwca/databank/internal/store"
 )
@@ -155,4 +158,69 @@ func (s *Service) DecodeSelector(raw []byte) (ChildSelector, error) {
 		return sel, fault.E("registry.DecodeSelector", fault.Invalid, errs)
 	}
 	return sel, nil
+}
+
+// Query is a search for children as people type it.
+type Query struct {
+	Text             string // a name in any spelling, or a FIN
+	Region, District string
+	AgeFrom, AgeTo   int    // -1 for any
+	Has              string // a category code that must be present
+	Page             int
+}
+
+// SearchProfiles finds the children a reader may see, one page at a time:
+// a child is listed only when the access policy lets the reader see its
+// identity. A parent searches among their own children. The search is
+// audited with its criteria.
+func (s *Service) SearchProfiles(ctx context.Context, reader Reader, q Query) ([]store.Match, bool, error) {
+	today := category.Today(s.now())
+	pq := store.ProfileQuery{Region: q.Region, District: q.District, HasBit: -1, Page: max(q.Page, 0)}
+	if fin, ok := azid.FIN(q.Text); ok && len(strings.TrimSpace(q.Text)) == 7 {
+		pq.FIN = fin
+	} else if t := strings.TrimSpace(q.Text); t != "" {
+		pq.NameKey, pq.FamilyRoot = profile.NameKey(category.PersonName{Given: t}), namefold.Root(t)
+		if strings.Contains(t, " ") {
+			pq.NameKey = namefold.Key(t)
+		}
+	}
+	if q.AgeTo >= 0 {
+		pq.BornFrom = today.AddYears(-(q.AgeTo + 1)).AddDays(1)
+	}
+	if q.AgeFrom >= 0 {
+		pq.BornTo = today.AddYears(-q.AgeFrom)
+	}
+	if q.Has != "" {
+		c, ok := category.Lookup(q.Has)
+		if !ok {
+			return nil, false, fault.E("registry.SearchProfiles", fault.Invalid, category.Problem("has", "unknown_category"))
+		}
+		pq.HasBit = c.Bit
+	}
+	if reader.Subject.Role == access.Parent {
+		pq.ParentFIN = reader.Subject.FIN
+	}
+	found, more, err := s.store.SearchProfiles(ctx, pq)
+	if err != nil {
+		return nil, false, err
+	}
+	var out []store.Match
+	for _, m := range found {
+		sum, _, err := s.store.StoredSummary(ctx, m.ChildID)
+		if err != nil {
+			return nil, false, err
+		}
+		if access.Decide(reader.Subject, access.Read, category.CatBirthRegistration, accessChild(sum), today).Allow {
+			out = append(out, m)
+		}
+	}
+	if out == nil {
+		out = []store.Match{}
+	}
+	criteria, _ := json.Marshal(q)
+	detail, _ := json.Marshal(map[string]string{"criteria": string(criteria), "found": fmt.Sprint(len(out))})
+	if err := s.store.Audit(ctx, audit.Entry{Actor: reader.Actor, Action: "child.search", Outcome: fmt.Sprintf("%d found", len(out)), Detail: string(detail)}); err != nil {
+		return nil, false, err
+	}
+	return out, more, nil
 }

@@ -243,3 +243,48 @@ func TestParseKey(t *testing.T) {
 		}
 	}
 }
+
+func TestSearchProfiles(t *testing.T) {
+	storetest.Each(t, clock, func(t *testing.T, st *store.Store) {
+		reg := setup(t, st) // Əli Məmmədov, born 2016-03-02, in Səbail; mother 3MN8P4Q
+		count := func(r registry.Reader, q registry.Query) int {
+			t.Helper()
+			if q.AgeFrom == 0 && q.AgeTo == 0 {
+				q.AgeFrom, q.AgeTo = -1, -1
+			}
+			found, _, err := reg.SearchProfiles(ctx, r, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(found)
+		}
+		for _, tc := range []struct {
+			name string
+			r    registry.Reader
+			q    registry.Query
+			want int
+		}{
+			{"family name, Russian spelling", admin, registry.Query{Text: "Мамедов"}, 1},
+			{"whole name, English spelling", admin, registry.Query{Text: "Ali Mamedov"}, 1},
+			{"given name", admin, registry.Query{Text: "Əli"}, 1},
+			{"FIN", admin, registry.Query{Text: "5zk3n2p"}, 1},
+			{"another name", admin, registry.Query{Text: "Hüseynov"}, 0},
+			{"district", admin, registry.Query{District: "sabail"}, 1},
+			{"another district", admin, registry.Query{District: "quba"}, 0},
+			{"aged 10", admin, registry.Query{AgeFrom: 10, AgeTo: 10}, 1},
+			{"aged 0 to 9", admin, registry.Query{AgeFrom: 0, AgeTo: 9}, 0},
+			{"with a birth registration", admin, registry.Query{Has: "birth_registration"}, 1},
+			{"with schooling", admin, registry.Query{Has: "schooling"}, 0},
+			{"the mother", registry.Reader{Subject: access.Subject{Role: access.Parent, FIN: "3MN8P4Q"}}, registry.Query{}, 1},
+			{"another parent", registry.Reader{Subject: access.Subject{Role: access.Parent, FIN: "9ZZ9ZZ9"}}, registry.Query{Text: "Məmmədov"}, 0},
+			{"an auditor", registry.Reader{Subject: access.Subject{Role: access.Auditor}}, registry.Query{Text: "Məmmədov"}, 0},
+		} {
+			if got := count(tc.r, tc.q); got != tc.want {
+				t.Errorf("%s: %d found; want %d", tc.name, got, tc.want)
+			}
+		}
+		if _, _, err := reg.SearchProfiles(ctx, admin, registry.Query{Has: "horoscope", AgeFrom: -1, AgeTo: -1}); !fault.Is(err, fault.Invalid) {
+			t.Errorf("unknown category: %v", err)
+		}
+	})
+}

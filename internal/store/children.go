@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/scfwca/databank/internal/audit"
 	"github.com/scfwca/databank/internal/category"
@@ -400,4 +401,78 @@ func (s *Store) SearchByName(ctx context.Context, nameKey string, birthDate cate
 		out = append(out, m)
 	}
 	return out, s.classify("store.SearchByName", rows.Err())
+}
+
+// ProfileQuery selects children's profiles for search: by folded name
+// (key or family root), FIN, place, birth dates, a category present, and
+// the parent's FIN; archived profiles are left out. Page is 0-based.
+type ProfileQuery struct {
+	NameKey, FamilyRoot string
+	FIN                 string
+	Region, District    string
+	BornFrom, BornTo    category.Date
+	HasBit              int // -1 for any
+	ParentFIN           string
+	Limit, Page         int
+}
+
+// SearchProfiles returns one page of the profiles a query selects, by
+// family name, and whether there are more.
+func (s *Store) SearchProfiles(ctx context.Context, q ProfileQuery) ([]Match, bool, error) {
+	where, args := []string{"status <> 'archived'"}, []any{}
+	add := func(cond string, vals ...any) {
+		for _, v := range vals {
+			args = append(args, v)
+			cond = strings.Replace(cond, "?", fmt.Sprintf("$%d", len(args)), 1)
+		}
+		where = append(where, cond)
+	}
+	switch {
+	case q.FIN != "":
+		add("fin = ?", q.FIN)
+	case q.NameKey != "":
+		add("(name_key = ? OR family_root = ? OR name_key LIKE ?)", q.NameKey, q.FamilyRoot, q.NameKey+"%")
+	}
+	if q.Region != "" {
+		add("region = ?", q.Region)
+	}
+	if q.District != "" {
+		add("district = ?", q.District)
+	}
+	if !q.BornFrom.IsZero() {
+		add("birth_date >= ?", q.BornFrom.String())
+	}
+	if !q.BornTo.IsZero() {
+		add("birth_date <= ?", q.BornTo.String())
+	}
+	if q.HasBit >= 0 {
+		add("(categories & ?) <> 0", int64(1)<<q.HasBit)
+	}
+	if q.ParentFIN != "" {
+		add("(father_fin = ? OR mother_fin = ?)", q.ParentFIN, q.ParentFIN)
+	}
+	if q.Limit <= 0 || q.Limit > 100 {
+		q.Limit = 20
+	}
+	args = append(args, q.Limit+1, q.Page*q.Limit)
+	rows, err := s.reads.QueryContext(ctx, `SELECT child_id, fin, given_name, family_name, patronymic, birth_date, district, status
+		FROM profiles WHERE `+strings.Join(where, " AND ")+
+		fmt.Sprintf(` ORDER BY family_name, given_name, child_id LIMIT $%d OFFSET $%d`, len(args)-1, len(args)), args...)
+	if err != nil {
+		return nil, false, s.classify("store.SearchProfiles", err)
+	}
+	defer rows.Close()
+	out := []Match{}
+	for rows.Next() {
+		var m Match
+		if err := rows.Scan(&m.ChildID, &m.FIN, &m.Name.Given, &m.Name.Family, &m.Name.Patronymic, &m.BirthDate, &m.District, &m.Status); err != nil {
+			return nil, false, s.classify("store.SearchProfiles", err)
+		}
+		out = append(out, m)
+	}
+	more := len(out) > q.Limit
+	if more {
+		out = out[:q.Limit]
+	}
+	return out, more, s.classify("store.SearchProfiles", rows.Err())
 }
