@@ -9,6 +9,7 @@ import (
 	"html/template"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -21,6 +22,7 @@ import (
 	"github.com/scfwca/databank/internal/oidclogin"
 	"github.com/scfwca/databank/internal/problem"
 	"github.com/scfwca/databank/internal/registry"
+	"github.com/scfwca/databank/internal/web"
 )
 
 // Cookie names and session limits.
@@ -160,48 +162,81 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, id *oidclo
 	return nil
 }
 
-// withSession requires a live session: it ends sessions past the idle or
-// absolute timeout, and re-reads who the person is at every request, so
-// that a suspension or revocation ends a live session at once.
+// withSession requires a live session for the JSON API: 401 without one.
 func (s *Server) withSession(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		c, err := r.Cookie(sessionCookie)
-		if err != nil {
-			s.unauthorized(w, "login_required")
-			return
-		}
-		hash := hashToken(c.Value)
-		ss, err := s.store.Session(r.Context(), hash)
-		if fault.Is(err, fault.NotFound) {
-			s.unauthorized(w, "login_required")
-			return
-		}
-		if err != nil {
+		sess, code, err := s.resolveSession(r)
+		switch {
+		case err != nil:
 			problem.Error(w, r, s.log, err)
-			return
+		case sess == nil:
+			s.unauthorized(w, code)
+		default:
+			next(w, r.WithContext(context.WithValue(r.Context(), sessionKey{}, sess)))
 		}
-		now := s.auth.now()
-		if ss.Ended || now.Sub(ss.LastSeen) > IdleTimeout || now.Sub(ss.CreatedAt) > AbsoluteTimeout {
-			s.store.EndSession(r.Context(), hash)
-			s.unauthorized(w, "session_expired")
-			return
-		}
-		sub, err := s.cabinets.Subject(r.Context(), ss.FIN, ss.Org)
-		if err != nil {
-			if fault.Is(err, fault.Forbidden) {
-				s.store.EndSession(r.Context(), hash)
-				s.store.Audit(r.Context(), audit.Entry{Actor: audit.Actor{Kind: audit.Person, ID: ss.FIN, Org: ss.Org}, Action: "session.end", Outcome: "access withdrawn"})
-			}
-			problem.Error(w, r, s.log, err)
-			return
-		}
-		if now.Sub(ss.LastSeen) > touchEvery {
-			s.store.TouchSession(r.Context(), hash)
-		}
-		sess := &session{tokenHash: hash, fin: ss.FIN, org: ss.Org, subject: sub,
-			actor: audit.Actor{Kind: audit.Person, ID: ss.FIN, Org: ss.Org, Role: string(sub.Role)}}
-		next(w, r.WithContext(context.WithValue(r.Context(), sessionKey{}, sess)))
 	}
+}
+
+// withPage requires a live session for a page: without one, the browser
+// is sent to log in and brought back.
+func (s *Server) withPage(next func(http.ResponseWriter, *http.Request, *web.Viewer)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		sess, _, err := s.resolveSession(r)
+		switch {
+		case err != nil:
+			s.web.Fail(w, r, nil, err)
+		case sess == nil:
+			http.Redirect(w, r, "/login?return="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		default:
+			next(w, r, s.viewer(r.Context(), sess))
+		}
+	}
+}
+
+// viewer is the session as the pages see it.
+func (s *Server) viewer(ctx context.Context, sess *session) *web.Viewer {
+	name := sess.fin
+	if p, err := s.store.Person(ctx, sess.fin); err == nil {
+		name = p.Name
+	}
+	return &web.Viewer{FIN: sess.fin, Name: name, Org: sess.org, Subject: sess.subject, Actor: sess.actor}
+}
+
+// resolveSession finds the request's live session: it ends sessions past
+// the idle or absolute timeout, and re-reads who the person is at every
+// request, so that a suspension or revocation ends a live session at
+// once. Without a session it returns nil and the reason's code.
+func (s *Server) resolveSession(r *http.Request) (*session, string, error) {
+	c, err := r.Cookie(sessionCookie)
+	if err != nil {
+		return nil, "login_required", nil
+	}
+	hash := hashToken(c.Value)
+	ss, err := s.store.Session(r.Context(), hash)
+	if fault.Is(err, fault.NotFound) {
+		return nil, "login_required", nil
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	now := s.auth.now()
+	if ss.Ended || now.Sub(ss.LastSeen) > IdleTimeout || now.Sub(ss.CreatedAt) > AbsoluteTimeout {
+		s.store.EndSession(r.Context(), hash)
+		return nil, "session_expired", nil
+	}
+	sub, err := s.cabinets.Subject(r.Context(), ss.FIN, ss.Org)
+	if err != nil {
+		if fault.Is(err, fault.Forbidden) {
+			s.store.EndSession(r.Context(), hash)
+			s.store.Audit(r.Context(), audit.Entry{Actor: audit.Actor{Kind: audit.Person, ID: ss.FIN, Org: ss.Org}, Action: "session.end", Outcome: "access withdrawn"})
+		}
+		return nil, "", err
+	}
+	if now.Sub(ss.LastSeen) > touchEvery {
+		s.store.TouchSession(r.Context(), hash)
+	}
+	return &session{tokenHash: hash, fin: ss.FIN, org: ss.Org, subject: sub,
+		actor: audit.Actor{Kind: audit.Person, ID: ss.FIN, Org: ss.Org, Role: string(sub.Role)}}, "", nil
 }
 
 func (s *Server) unauthorized(w http.ResponseWriter, code string) {

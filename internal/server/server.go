@@ -21,6 +21,7 @@ import (
 	"github.com/scfwca/databank/internal/ratelimit"
 	"github.com/scfwca/databank/internal/registry"
 	"github.com/scfwca/databank/internal/store"
+	"github.com/scfwca/databank/internal/web"
 )
 
 // Server holds what the handlers need.
@@ -38,6 +39,7 @@ type Server struct {
 	accessLogDelay time.Duration
 	logins         *ratelimit.Limiter // per client address
 	reads          *ratelimit.Limiter // per person
+	web            *web.Handler
 }
 
 // Options configure the server beyond its store and registry.
@@ -77,6 +79,7 @@ func New(st *store.Store, reg *registry.Service, log *slog.Logger, opt Options) 
 	// Logins: 10 a minute from one address, bursts of 20. Reads of
 	// children's data: one a second per person, bursts of 60 — a person
 	// at work reads far fewer; a script harvesting profiles is stopped.
+	s.web = web.New(reg, s.cabinets, st, log, s.auth.now)
 	s.logins = ratelimit.New(10.0/60, 20, s.auth.now)
 	s.reads = ratelimit.New(1, 60, s.auth.now)
 
@@ -134,6 +137,11 @@ func (s *Server) routes(mux *http.ServeMux) {
 	if s.devIdP != nil {
 		mux.Handle(s.devPath+"/", s.devIdP)
 	}
+	// The e-cabinet's pages.
+	mux.HandleFunc("GET /{$}", s.home)
+	mux.HandleFunc("GET /children", s.withPage(s.limitPageReads(s.web.Search)))
+	mux.HandleFunc("GET /children/{key}", s.withPage(s.limitPageReads(s.web.Child)))
+	mux.HandleFunc("GET /static/{file}", s.web.Static)
 	mux.HandleFunc("/", s.notFound)
 }
 
@@ -182,4 +190,28 @@ func recoverPanics(log *slog.Logger, next http.Handler) http.Handler {
 		}()
 		next.ServeHTTP(w, r)
 	})
+}
+
+// home is the landing page, or the signed-in person's home.
+func (s *Server) home(w http.ResponseWriter, r *http.Request) {
+	sess, _, err := s.resolveSession(r)
+	switch {
+	case err != nil:
+		s.web.Fail(w, r, nil, err)
+	case sess == nil:
+		s.web.Landing(w, r)
+	default:
+		s.web.Home(w, r, s.viewer(r.Context(), sess))
+	}
+}
+
+// limitPageReads bounds the pages of children's data one person opens.
+func (s *Server) limitPageReads(next func(http.ResponseWriter, *http.Request, *web.Viewer)) func(http.ResponseWriter, *http.Request, *web.Viewer) {
+	return func(w http.ResponseWriter, r *http.Request, v *web.Viewer) {
+		if wait, ok := s.reads.Allow(v.FIN); !ok {
+			tooMany(w, wait)
+			return
+		}
+		next(w, r, v)
+	}
 }

@@ -1,0 +1,209 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/scfwca/databank/internal/access"
+	"github.com/scfwca/databank/internal/category"
+	"github.com/scfwca/databank/internal/classifier"
+	"github.com/scfwca/databank/internal/i18n"
+	"github.com/scfwca/databank/internal/registry"
+)
+
+func bgContext() context.Context { return context.Background() }
+
+// Landing is the page for someone not signed in.
+func (h *Handler) Landing(w http.ResponseWriter, r *http.Request) {
+	h.render(w, r, "landing", http.StatusOK, nil, "app", nil)
+}
+
+// Home is what needs a signed-in person's attention: a parent's
+// children; for staff, the search.
+func (h *Handler) Home(w http.ResponseWriter, r *http.Request, v *Viewer) {
+	data := map[string]any{"Parent": v.Subject.Role == access.Parent}
+	if v.Subject.Role == access.Parent {
+		kids, err := h.cabinets.Children(r.Context(), v.FIN)
+		if err != nil {
+			h.Fail(w, r, v, err)
+			return
+		}
+		data["Children"] = kids
+	}
+	h.render(w, r, "home", http.StatusOK, v, "nav.home", data)
+}
+
+// Search finds children, as far as the person may see them.
+func (h *Handler) Search(w http.ResponseWriter, r *http.Request, v *Viewer) {
+	q := r.URL.Query()
+	query := registry.Query{Text: q.Get("q"), Region: q.Get("region"), Has: q.Get("has"), AgeFrom: -1, AgeTo: -1}
+	if n, err := strconv.Atoi(q.Get("age_from")); err == nil {
+		query.AgeFrom = n
+	}
+	if n, err := strconv.Atoi(q.Get("age_to")); err == nil {
+		query.AgeTo = n
+	}
+	query.Page, _ = strconv.Atoi(q.Get("page"))
+	data := map[string]any{"Query": query, "Searched": len(q) > 0 && !(len(q) == 1 && q.Has("lang"))}
+	if data["Searched"].(bool) {
+		found, more, err := h.registry.SearchProfiles(r.Context(), registry.Reader{Actor: v.Actor, Subject: v.Subject}, query)
+		if err != nil {
+			h.Fail(w, r, v, err)
+			return
+		}
+		data["Found"], data["More"] = found, more
+		if more {
+			data["Next"] = pageURL(r.URL, query.Page+1)
+		}
+		if query.Page > 0 {
+			data["Prev"] = pageURL(r.URL, query.Page-1)
+		}
+	}
+	h.render(w, r, "search", http.StatusOK, v, "search.title", data)
+}
+
+func pageURL(u *url.URL, page int) string {
+	q := u.Query()
+	q.Set("page", strconv.Itoa(page))
+	return u.Path + "?" + q.Encode()
+}
+
+// Row is one line of a record shown to people.
+type Row struct{ Label, Value string }
+
+// Record is a record of a category, ready to show.
+type Record struct {
+	Sender        string
+	EffectiveDate string
+	ReceivedAt    time.Time
+	Rows          []Row
+}
+
+// Child shows a child's profile: the summary card, then each category
+// with its records, senders and dates; ?purpose= opens the sensitive
+// classes, ?as_of= shows the profile as it stood.
+func (h *Handler) Child(w http.ResponseWriter, r *http.Request, v *Viewer) {
+	lang := Language(w, r)
+	var asOf category.Date
+	if s := r.URL.Query().Get("as_of"); s != "" {
+		if d, err := category.ParseDate(s); err == nil {
+			asOf = d
+		}
+	}
+	purpose := strings.TrimSpace(r.URL.Query().Get("purpose"))
+	view, err := h.registry.Profile(r.Context(), registry.Reader{Actor: v.Actor, Subject: v.Subject, Purpose: purpose}, r.PathValue("key"), asOf)
+	if err != nil {
+		h.Fail(w, r, v, err)
+		return
+	}
+	type cat struct {
+		Title   string
+		Class   string
+		Records []Record
+	}
+	var cats []cat
+	for _, c := range view.Categories {
+		cc, _ := category.Lookup(c.Code)
+		var recs []Record
+		for _, rec := range c.Records {
+			recs = append(recs, Record{Sender: rec.Sender, EffectiveDate: rec.EffectiveDate, ReceivedAt: rec.ReceivedAt,
+				Rows: rows(cc, rec.Data, lang)})
+		}
+		cats = append(cats, cat{Title: c.Title.In(lang), Class: string(c.Class), Records: recs})
+	}
+	h.render(w, r, "child", http.StatusOK, v, "app", map[string]any{
+		"View": view, "Categories": cats, "Withheld": len(view.Withheld), "Key": r.PathValue("key"),
+		"Purpose": purpose, "AsOf": asOf.String(),
+	})
+}
+
+// rows flattens a record's data into labelled lines, showing classifier
+// codes by their names in the reader's language.
+func rows(c *category.Category, data json.RawMessage, lang i18n.Lang) []Row {
+	var m map[string]any
+	if json.Unmarshal(data, &m) != nil {
+		return nil
+	}
+	classes := map[string]string{}
+	if c != nil {
+		collectClassifiers(c.Schema(), "", classes)
+	}
+	var out []Row
+	var walk func(prefix string, v any)
+	walk = func(prefix string, v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			keys := make([]string, 0, len(v))
+			for k := range v {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			for _, k := range keys {
+				walk(join(prefix, k), v[k])
+			}
+		case []any:
+			for i, e := range v {
+				walk(fmt.Sprintf("%s %d", prefix, i+1), e)
+			}
+		default:
+			val := fmt.Sprint(v)
+			if code, ok := classes[stripIndex(prefix)]; ok {
+				if l, ok := classifier.Get(code); ok {
+					val = classifierName(l, val, lang)
+				}
+			}
+			if b, ok := v.(bool); ok {
+				val = map[bool]string{true: messages["yes"].In(lang), false: messages["no"].In(lang)}[b]
+			}
+			out = append(out, Row{Label: strings.ReplaceAll(prefix, "_", " "), Value: val})
+		}
+	}
+	walk("", m)
+	return out
+}
+
+func join(prefix, k string) string {
+	if prefix == "" {
+		return k
+	}
+	return prefix + " › " + k
+}
+
+func stripIndex(p string) string {
+	var parts []string
+	for _, s := range strings.Split(p, " › ") {
+		if i := strings.LastIndex(s, " "); i > 0 {
+			if _, err := strconv.Atoi(s[i+1:]); err == nil {
+				s = s[:i]
+			}
+		}
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, " › ")
+}
+
+// collectClassifiers maps the paths of a schema's fields to their
+// classifiers.
+func collectClassifiers(schema map[string]any, prefix string, out map[string]string) {
+	props, _ := schema["properties"].(map[string]any)
+	for k, p := range props {
+		ps, _ := p.(map[string]any)
+		if code, ok := ps["x-classifier"].(string); ok {
+			out[join(prefix, k)] = code
+		}
+		if items, ok := ps["items"].(map[string]any); ok {
+			if code, ok := items["x-classifier"].(string); ok {
+				out[join(prefix, k)] = code
+			}
+			collectClassifiers(items, join(prefix, k), out)
+		}
+		collectClassifiers(ps, join(prefix, k), out)
+	}
+}
