@@ -84,6 +84,15 @@ func (p *PKI) Participant(code string) (*Cert, error) {
 	})
 }
 
+// Person issues a signing certificate for a person, with the FIN in the
+// subject's serial number as national e-signature certificates carry it.
+func (p *PKI) Person(fin, name string) (*Cert, error) {
+	return p.issue(&x509.Certificate{
+		Subject:  pkix.Name{Country: []string{"AZ"}, CommonName: name, SerialNumber: fin},
+		KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment,
+	})
+}
+
 // Server issues a TLS server certificate for the given hosts.
 func (p *PKI) Server(hosts ...string) (*Cert, error) {
 	t := &x509.Certificate{
