@@ -22,7 +22,9 @@ import (
 	"github.com/scfwca/databank/internal/registry"
 	"github.com/scfwca/databank/internal/server"
 	"github.com/scfwca/databank/internal/signature"
+	"github.com/scfwca/databank/internal/signer"
 	"github.com/scfwca/databank/internal/store"
+	"github.com/scfwca/databank/internal/web"
 )
 
 // demoSeed makes every demo the same population.
@@ -72,6 +74,21 @@ func (a *App) serve(ctx context.Context, args []string) error {
 	opt := server.Options{Secure: strings.HasPrefix(publicURL, "https://"), Now: a.Now, AccessLogDelay: cfg.AccessLogDelay}
 	if so.dev != nil {
 		opt.DevIdP, opt.DevIdPPath = so.dev, devIdPPath
+	}
+	if !cfg.Production {
+		// People sign in the demo with a development signer; production
+		// needs the national mobile signature's adapter, and until it is
+		// plugged in, entry in the e-cabinet is off.
+		dev, err := signer.NewDev(a.Now)
+		if err != nil {
+			return err
+		}
+		v, err := signature.NewVerifier(dev.Anchors(), nil, a.Now)
+		if err != nil {
+			return err
+		}
+		opt.Signing = web.Signing{Signer: dev, Verifier: v, DevPage: "/dev-signer/"}
+		opt.DevSigner = dev
 	}
 	web := server.New(st, reg, log, opt)
 	srv := &http.Server{

@@ -224,3 +224,24 @@ func (s *Service) SearchProfiles(ctx context.Context, reader Reader, q Query) ([
 	}
 	return out, more, nil
 }
+
+// Writable returns the categories a subject may write about the child a
+// key names, by the access policy, and the child's id.
+func (s *Service) Writable(ctx context.Context, subject access.Subject, key string) ([]*category.Category, int64, error) {
+	id, err := s.Identify(ctx, key)
+	if err != nil {
+		return nil, 0, err
+	}
+	sum, _, err := s.store.StoredSummary(ctx, id)
+	if err != nil {
+		return nil, 0, err
+	}
+	today := category.Today(s.now())
+	var out []*category.Category
+	for _, c := range category.All() {
+		if access.Decide(subject, access.Write, c, accessChild(sum), today).Allow {
+			out = append(out, c)
+		}
+	}
+	return out, id, nil
+}

@@ -156,6 +156,13 @@ func (s *Service) Prepare(ctx context.Context, from Sender, raw []byte) (store.S
 	var r Record
 	errs := category.Decode(raw, &r, category.Context{Today: today}, "")
 	if len(errs) > 0 {
+		// List the payload's errors too, so that every wrong field is
+		// named at once.
+		if cat, ok := category.Lookup(r.Category); ok && len(r.Data) > 0 && r.Action != profile.Retract {
+			if _, err := cat.Validate(r.Data, category.Context{Today: today, BirthDate: r.Child.BirthDate}, "data"); err != nil {
+				errs = append(errs, fault.FieldsOf(err)...)
+			}
+		}
 		return store.Submission{}, &r, fault.E("registry.Prepare", fault.Invalid, errs)
 	}
 	cat, ok := category.Lookup(r.Category)

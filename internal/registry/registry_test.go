@@ -163,6 +163,8 @@ func TestRefusals(t *testing.T) {
 			{"not JSON", "education", []byte(`{"source_id":`), []string{":type_object"}},
 			{"envelope", "education", []byte(`{"category":"schooling","child":{},"effective_date":"2025-13-01","action":"delete","extra":1}`),
 				[]string{"source_id:required", "effective_date:date_format", "action:one_of", "extra:unknown_field"}},
+			{"envelope and payload together", "education", []byte(`{"category":"schooling","child":{"fin":"5ZK3N2P"},"action":"upsert","data":{"school":"20"}}`),
+				[]string{"source_id:required", "effective_date:required", "data.level:required", "data.address:required"}},
 			{"unknown category", "education", []byte(`{"source_id":"x","category":"horoscope","child":{"fin":"5ZK3N2P"},"effective_date":"2025-01-10","action":"upsert","data":{}}`),
 				[]string{"category:unknown_category"}},
 			{"outside competence", "health", record(t, category.CatSchooling, "sc-9", childFIN, nil), []string{"category:forbidden_category"}},

@@ -40,6 +40,8 @@ type Server struct {
 	logins         *ratelimit.Limiter // per client address
 	reads          *ratelimit.Limiter // per person
 	web            *web.Handler
+	devSigner      http.Handler
+	signing        web.Signing
 }
 
 // Options configure the server beyond its store and registry.
@@ -59,12 +61,18 @@ type Options struct {
 	// marked restricted stays out of the parents' access log; 30 days
 	// when zero.
 	AccessLogDelay time.Duration
+	// Signing is how people sign what they enter; without a signer,
+	// entry is off.
+	Signing web.Signing
+	// DevSigner, when set, is the development signer's confirmation
+	// page, mounted at /dev-signer/{id}.
+	DevSigner http.Handler
 }
 
 // New builds the server and its routes.
 func New(st *store.Store, reg *registry.Service, log *slog.Logger, opt Options) *Server {
 	s := &Server{store: st, registry: reg, cabinets: ecabinet.New(st), log: log, metrics: newMetrics(),
-		devIdP: opt.DevIdP, devPath: opt.DevIdPPath, accessLogDelay: opt.AccessLogDelay}
+		devIdP: opt.DevIdP, devPath: opt.DevIdPPath, accessLogDelay: opt.AccessLogDelay, devSigner: opt.DevSigner}
 	if s.accessLogDelay == 0 {
 		s.accessLogDelay = 30 * 24 * time.Hour
 	}
@@ -79,7 +87,7 @@ func New(st *store.Store, reg *registry.Service, log *slog.Logger, opt Options) 
 	// Logins: 10 a minute from one address, bursts of 20. Reads of
 	// children's data: one a second per person, bursts of 60 — a person
 	// at work reads far fewer; a script harvesting profiles is stopped.
-	s.web = web.New(reg, s.cabinets, st, log, s.auth.now)
+	s.web = web.New(reg, s.cabinets, st, log, s.auth.now, opt.Signing)
 	s.logins = ratelimit.New(10.0/60, 20, s.auth.now)
 	s.reads = ratelimit.New(1, 60, s.auth.now)
 
@@ -142,6 +150,13 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /children", s.withPage(s.limitPageReads(s.web.Search)))
 	mux.HandleFunc("GET /children/{key}", s.withPage(s.limitPageReads(s.web.Child)))
 	mux.HandleFunc("GET /static/{file}", s.web.Static)
+	mux.HandleFunc("GET /children/{key}/entry", s.withPage(s.web.EntryForm))
+	mux.HandleFunc("POST /children/{key}/entry", s.withPage(s.web.EntrySubmit))
+	mux.HandleFunc("GET /entries/{id}", s.withPage(s.web.EntryStatus))
+	mux.HandleFunc("POST /entries/{id}/complete", s.withPage(s.web.EntryComplete))
+	if s.devSigner != nil {
+		mux.Handle("/dev-signer/{id}", s.devSigner)
+	}
 	mux.HandleFunc("/", s.notFound)
 }
 

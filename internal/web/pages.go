@@ -118,9 +118,15 @@ func (h *Handler) Child(w http.ResponseWriter, r *http.Request, v *Viewer) {
 		}
 		cats = append(cats, cat{Title: c.Title.In(lang), Class: string(c.Class), Records: recs})
 	}
+	writable, _, err := h.registry.Writable(r.Context(), v.Subject, r.PathValue("key"))
+	if err != nil {
+		h.Fail(w, r, v, err)
+		return
+	}
 	h.render(w, r, "child", http.StatusOK, v, "app", map[string]any{
 		"View": view, "Categories": cats, "Withheld": len(view.Withheld), "Key": r.PathValue("key"),
-		"Purpose": purpose, "AsOf": asOf.String(),
+		"Purpose": purpose, "AsOf": asOf.String(), "CanWrite": len(writable) > 0 && h.signing.Signer != nil,
+		"Saved": r.URL.Query().Get("saved"),
 	})
 }
 

@@ -53,18 +53,21 @@ type Handler struct {
 	pages    map[string]*template.Template
 	assets   map[string]string // file name → content-hashed URL
 	orgNames sync.Map          // participant code → i18n.Text
+	signing  Signing
+	entries  entries
 }
 
 // New parses the templates once and returns the handler.
-func New(reg *registry.Service, cabinets *ecabinet.Service, st *store.Store, log *slog.Logger, now func() time.Time) *Handler {
-	h := &Handler{registry: reg, cabinets: cabinets, store: st, log: log, now: now, pages: map[string]*template.Template{}, assets: map[string]string{}}
+func New(reg *registry.Service, cabinets *ecabinet.Service, st *store.Store, log *slog.Logger, now func() time.Time, sign Signing) *Handler {
+	h := &Handler{registry: reg, cabinets: cabinets, store: st, log: log, now: now, pages: map[string]*template.Template{},
+		assets: map[string]string{}, signing: sign, entries: entries{m: map[string]*entry{}}}
 	files, _ := fs.ReadDir(staticFS, "static")
 	for _, f := range files {
 		b, _ := fs.ReadFile(staticFS, "static/"+f.Name())
 		sum := sha256.Sum256(b)
 		h.assets[f.Name()] = "/static/" + f.Name() + "?v=" + hex.EncodeToString(sum[:6])
 	}
-	for _, page := range []string{"landing", "home", "search", "child", "error"} {
+	for _, page := range []string{"landing", "home", "search", "child", "error", "entry", "sign"} {
 		t := template.New("layout.html").Funcs(h.funcs())
 		h.pages[page] = template.Must(t.ParseFS(templateFS, "templates/layout.html", "templates/"+page+".html"))
 	}

@@ -1,0 +1,144 @@
+package cli_test
+
+import (
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/scfwca/databank/internal/cli"
+	"github.com/scfwca/databank/internal/store"
+)
+
+// TestBrowserDataEntry walks issue 5's "done when" on a phone: a school
+// officer logs in, finds a child, enters a schooling record (first
+// incomplete, to see the errors next to the fields), signs it on the
+// stand-in for the phone, and sees it on the profile with its source.
+func TestBrowserDataEntry(t *testing.T) {
+	bin := chromium(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	db := filepath.Join(t.TempDir(), "databank.db")
+	addr := make(chan string, 1)
+	done := make(chan int, 1)
+	logs := &logBuffer{}
+	app := &cli.App{Stdout: io.Discard, Stderr: logs, Ready: func(a string) { addr <- a },
+		Env: func(k string) (string, bool) { return map[string]string{"DATABANK_DB": db}[k], k == "DATABANK_DB" }}
+	go func() {
+		done <- app.Run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--exchange-addr", "", "--demo", "--demo-children", "30"})
+	}()
+	base := "http://" + <-addr
+	for deadline := time.Now().Add(60 * time.Second); !strings.Contains(logs.String(), "demo: loaded"); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("demo did not load: %s", logs.String())
+		}
+	}
+	st, _ := store.Open(db, store.Options{})
+	var fin string
+	st.DB().QueryRow(`SELECT fin FROM profiles WHERE fin <> '' AND birth_date < '2015-01-01' ORDER BY child_id LIMIT 1`).Scan(&fin)
+	st.Close()
+
+	profileDir, _ := os.MkdirTemp("", "databank-chromium-")
+	defer os.RemoveAll(profileDir)
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(bin), chromedp.NoSandbox,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.UserDataDir(profileDir))
+	actx, acancel := chromedp.NewExecAllocator(ctx, opts...)
+	defer acancel()
+	bctx, bcancel := chromedp.NewContext(actx)
+	defer bcancel()
+	bctx, tcancel := context.WithTimeout(bctx, 30*time.Second)
+	defer tcancel()
+	shots := artifacts(t)
+	shot := func(name string) chromedp.ActionFunc {
+		return func(ctx context.Context) error {
+			var buf []byte
+			if err := chromedp.FullScreenshot(&buf, 100).Do(ctx); err != nil {
+				return err
+			}
+			return os.WriteFile(filepath.Join(shots, "entry-"+name+".png"), buf, 0o644)
+		}
+	}
+	var firstTry, invalid, keptSchool, code, phoneCode, saved, profile, entryURL string
+	err := chromedp.Run(bctx,
+		chromedp.EmulateViewport(375, 812),
+		chromedp.Navigate(base+"/?lang=az"),
+		chromedp.Navigate(base+"/login?return=/children/"+fin),
+		chromedp.WaitVisible(`button[name=persona]`, chromedp.ByQuery),
+		chromedp.Click(`//button[contains(., "Tural Abbasov")]`, chromedp.BySearch), // the Ministry of Education's officer
+		chromedp.WaitVisible(`#child-name`, chromedp.ByID),
+		shot("0-profile"),
+		chromedp.WaitVisible(`#enter`, chromedp.ByID),
+		chromedp.Click(`#enter`, chromedp.ByID),
+		chromedp.WaitVisible(`a[href$="category=schooling"]`, chromedp.ByQuery),
+		chromedp.Click(`a[href$="category=schooling"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#school`, chromedp.ByID),
+		// An incomplete record: the server names every missing field and keeps what was typed.
+		chromedp.SendKeys(`#school`, "Bakı şəhəri 20 nömrəli tam orta məktəb", chromedp.ByID),
+		chromedp.Click(`form.entry button[type=submit]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`p.error[role=alert]`, chromedp.ByQuery),
+		chromedp.TextContent(`form.entry`, &firstTry, chromedp.ByQuery),
+		chromedp.AttributeValue(`#level`, "aria-invalid", &invalid, nil, chromedp.ByID),
+		chromedp.Value(`#school`, &keptSchool, chromedp.ByID),
+		shot("1-errors"),
+		chromedp.SetValue(`#effective_date`, "2026-09-15", chromedp.ByID),
+		chromedp.SetValue(`#address\.district`, "sabail", chromedp.ByQuery),
+		chromedp.SetValue(`#level`, "full_secondary", chromedp.ByID),
+		chromedp.SetValue(`#form`, "full_time", chromedp.ByID),
+		chromedp.SetValue(`#language`, "az", chromedp.ByID),
+		chromedp.SetValue(`#grade`, "10", chromedp.ByID),
+		chromedp.SetValue(`#since`, "2026-09-15", chromedp.ByID),
+		chromedp.Click(`form.entry button[type=submit]`, chromedp.ByQuery),
+		// The signing step: a code to compare on the phone.
+		chromedp.WaitVisible(`#code`, chromedp.ByID),
+		chromedp.Text(`#code`, &code, chromedp.ByID),
+		chromedp.Location(&entryURL),
+		shot("2-sign"),
+		chromedp.ActionFunc(func(ctx context.Context) error {
+			var href string
+			if err := chromedp.AttributeValue(`#dev-signer`, "href", &href, nil, chromedp.ByID).Do(ctx); err != nil {
+				return err
+			}
+			return chromedp.Navigate(base + href).Do(ctx)
+		}),
+		chromedp.WaitVisible(`#confirm`, chromedp.ByID),
+		chromedp.Text(`#code`, &phoneCode, chromedp.ByID),
+		chromedp.Click(`#confirm`, chromedp.ByID),
+		chromedp.WaitVisible(`#done`, chromedp.ByID),
+		chromedp.ActionFunc(func(ctx context.Context) error { return chromedp.Navigate(entryURL).Do(ctx) }),
+		chromedp.WaitVisible(`#continue`, chromedp.ByID),
+		chromedp.Click(`#continue`, chromedp.ByID),
+		chromedp.WaitVisible(`#saved`, chromedp.ByID),
+		chromedp.Text(`#saved`, &saved, chromedp.ByID),
+		chromedp.TextContent(`main`, &profile, chromedp.ByQuery),
+		shot("3-saved"),
+	)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, logs.String())
+	}
+	if !strings.Contains(firstTry, "Bu sahə mütləqdir") || invalid != "true" || keptSchool != "Bakı şəhəri 20 nömrəli tam orta məktəb" {
+		t.Errorf("the incomplete record: invalid=%q kept=%q\n%.400s", invalid, keptSchool, firstTry)
+	}
+	if len(code) != 4 || code != phoneCode {
+		t.Errorf("the page's code %q and the phone's %q differ", code, phoneCode)
+	}
+	if !strings.Contains(profile, "Bakı şəhəri 20 nömrəli tam orta məktəb") || !strings.Contains(profile, "Elm və Təhsil Nazirliyi") {
+		t.Errorf("the profile does not show the record with its source: %.600s", profile)
+	}
+	// The record was stored once, as a signed batch kept as evidence.
+	st, _ = store.Open(db, store.Options{})
+	defer st.Close()
+	var n, batches int
+	st.DB().QueryRow(`SELECT count(*) FROM facts WHERE source_id LIKE 'web-%'`).Scan(&n)
+	st.DB().QueryRow(`SELECT count(*) FROM batches WHERE batch_id LIKE 'web-%' AND signature <> '' AND signer_subject LIKE '%4TH0001%'`).Scan(&batches)
+	if n != 1 || batches != 1 {
+		t.Errorf("%d web records and %d signed batches; want 1 and 1", n, batches)
+	}
+	cancel()
+	<-done
+}

@@ -1,0 +1,140 @@
+package web
+
+import (
+	"encoding/json"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/scfwca/databank/internal/category"
+	"github.com/scfwca/databank/internal/classifier"
+	"github.com/scfwca/databank/internal/i18n"
+)
+
+// Field is one input of a form generated from a category's schema.
+type Field struct {
+	Name     string // dotted path in the payload: address.district
+	Label    string
+	Kind     string // text, date, number, select, checkbox
+	Required bool
+	Options  []Option
+	Value    string
+	Error    string
+	Max      int
+}
+
+// Option is one choice of a select.
+type Option struct{ Value, Label string }
+
+// fields builds a category's form from its JSON Schema, the same schema
+// the exchange publishes, with the values typed so far and the errors of
+// the last try. Lists (several guardians, diagnoses) are not in the form
+// yet; they come through the exchange.
+func fields(c *category.Category, lang i18n.Lang, values url.Values, errs map[string]string) []Field {
+	var out []Field
+	carry := "" // an error of a whole object, shown at its first field
+	var walk func(schema map[string]any, prefix string, required bool)
+	walk = func(schema map[string]any, prefix string, parentRequired bool) {
+		props, _ := schema["properties"].(map[string]any)
+		req := map[string]bool{}
+		if rs, ok := schema["required"].([]string); ok {
+			for _, r := range rs {
+				req[r] = true
+			}
+		}
+		names := make([]string, 0, len(props))
+		for k := range props {
+			names = append(names, k)
+		}
+		sort.SliceStable(names, func(i, j int) bool { return req[names[i]] && !req[names[j]] })
+		sort.SliceStable(names, func(i, j int) bool { return req[names[i]] == req[names[j]] && names[i] < names[j] })
+		for _, k := range names {
+			p, _ := props[k].(map[string]any)
+			name := k
+			if prefix != "" {
+				name = prefix + "." + k
+			}
+			required := req[k] && parentRequired
+			switch p["type"] {
+			case "object":
+				if e := errs[name]; e != "" && carry == "" {
+					carry = e
+				}
+				walk(p, name, required)
+				continue
+			case "array":
+				continue
+			}
+			f := Field{Name: name, Label: strings.ReplaceAll(strings.ReplaceAll(name, ".", " › "), "_", " "), Required: required,
+				Value: values.Get(name), Error: errs[name], Kind: "text"}
+			if f.Error == "" && carry != "" {
+				f.Error, carry = carry, ""
+			}
+			if m, ok := p["maxLength"].(int); ok {
+				f.Max = m
+			}
+			switch {
+			case p["format"] == "date":
+				f.Kind = "date"
+			case p["type"] == "integer":
+				f.Kind = "number"
+			case p["type"] == "boolean":
+				f.Kind = "checkbox"
+			case p["x-classifier"] != nil:
+				f.Kind = "select"
+				if l, ok := classifier.Get(p["x-classifier"].(string)); ok {
+					for _, it := range l.Items {
+						f.Options = append(f.Options, Option{Value: it.Code, Label: it.Name.In(lang)})
+					}
+				}
+			case p["enum"] != nil:
+				f.Kind = "select"
+				for _, v := range p["enum"].([]string) {
+					f.Options = append(f.Options, Option{Value: v, Label: strings.ReplaceAll(v, "_", " ")})
+				}
+			}
+			out = append(out, f)
+		}
+	}
+	walk(c.Schema(), "", true)
+	return out
+}
+
+// payload turns a submitted form into the category's JSON payload;
+// empty fields are left out, so that the validator names the required
+// ones.
+func payload(fs []Field, form url.Values) json.RawMessage {
+	root := map[string]any{}
+	for _, f := range fs {
+		v := strings.TrimSpace(form.Get(f.Name))
+		if v == "" && f.Kind != "checkbox" {
+			continue
+		}
+		var val any = v
+		switch f.Kind {
+		case "number":
+			if n, err := strconv.Atoi(v); err == nil {
+				val = n
+			}
+		case "checkbox":
+			if v == "" {
+				continue
+			}
+			val = true
+		}
+		m := root
+		parts := strings.Split(f.Name, ".")
+		for _, p := range parts[:len(parts)-1] {
+			next, ok := m[p].(map[string]any)
+			if !ok {
+				next = map[string]any{}
+				m[p] = next
+			}
+			m = next
+		}
+		m[parts[len(parts)-1]] = val
+	}
+	b, _ := json.Marshal(root)
+	return b
+}
