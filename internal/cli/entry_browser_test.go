@@ -18,7 +18,8 @@ import (
 // TestBrowserDataEntry walks issue 5's "done when" on a phone: a school
 // officer logs in, finds a child, enters a schooling record (first
 // incomplete, to see the errors next to the fields), signs it on the
-// stand-in for the phone, and sees it on the profile with its source.
+// stand-in for the phone, and sees it on the profile with its source;
+// the child's mother then sees that read in her access log.
 func TestBrowserDataEntry(t *testing.T) {
 	bin := chromium(t)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -39,8 +40,8 @@ func TestBrowserDataEntry(t *testing.T) {
 		}
 	}
 	st, _ := store.Open(db, store.Options{})
-	var fin string
-	st.DB().QueryRow(`SELECT fin FROM profiles WHERE fin <> '' AND birth_date < '2015-01-01' ORDER BY child_id LIMIT 1`).Scan(&fin)
+	var fin, mother string
+	st.DB().QueryRow(`SELECT fin, mother_fin FROM profiles WHERE fin <> '' AND birth_date < '2015-01-01' ORDER BY child_id LIMIT 1`).Scan(&fin, &mother)
 	st.Close()
 
 	profileDir, _ := os.MkdirTemp("", "databank-chromium-")
@@ -64,7 +65,7 @@ func TestBrowserDataEntry(t *testing.T) {
 			return os.WriteFile(filepath.Join(shots, "entry-"+name+".png"), buf, 0o644)
 		}
 	}
-	var firstTry, invalid, keptSchool, code, phoneCode, saved, profile, entryURL string
+	var firstTry, invalid, keptSchool, code, phoneCode, saved, profile, entryURL, reads string
 	err := chromedp.Run(bctx,
 		chromedp.EmulateViewport(375, 812),
 		chromedp.Navigate(base+"/?lang=az"),
@@ -117,6 +118,15 @@ func TestBrowserDataEntry(t *testing.T) {
 		chromedp.Text(`#saved`, &saved, chromedp.ByID),
 		chromedp.TextContent(`main`, &profile, chromedp.ByQuery),
 		shot("3-saved"),
+		// The child's mother logs in and sees who read her child's data.
+		chromedp.Click(`form[action="/logout"] button`, chromedp.ByQuery),
+		chromedp.WaitVisible(`a[href="/login?return=/"]`, chromedp.ByQuery), // the landing page
+		chromedp.Navigate(base+"/login?return=/children/"+fin+"/reads"),
+		chromedp.WaitVisible(`button[name=persona]`, chromedp.ByQuery),
+		chromedp.Click(`//button[contains(., "`+mother+`")]`, chromedp.BySearch),
+		chromedp.WaitVisible(`#reads`, chromedp.ByID),
+		chromedp.TextContent(`#reads`, &reads, chromedp.ByID),
+		shot("4-parent-reads"),
 	)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, logs.String())
@@ -129,6 +139,9 @@ func TestBrowserDataEntry(t *testing.T) {
 	}
 	if !strings.Contains(profile, "Bakı şəhəri 20 nömrəli tam orta məktəb") || !strings.Contains(profile, "Elm və Təhsil Nazirliyi") {
 		t.Errorf("the profile does not show the record with its source: %.600s", profile)
+	}
+	if !strings.Contains(reads, "Elm və Təhsil Nazirliyi") {
+		t.Errorf("the mother's access log does not show the officer's read: %q", reads)
 	}
 	// The record was stored once, as a signed batch kept as evidence.
 	st, _ = store.Open(db, store.Options{})

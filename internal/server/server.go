@@ -153,6 +153,9 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /children/{key}/entry", s.withPage(s.web.EntryForm))
 	mux.HandleFunc("POST /children/{key}/entry", s.withPage(s.web.EntrySubmit))
 	mux.HandleFunc("GET /entries/{id}", s.withPage(s.web.EntryStatus))
+	mux.HandleFunc("GET /children/{key}/reads", s.withPage(func(w http.ResponseWriter, r *http.Request, v *web.Viewer) {
+		s.web.Reads(w, r, v, s.accessLogDelay)
+	}))
 	mux.HandleFunc("POST /entries/{id}/complete", s.withPage(s.web.EntryComplete))
 	if s.devSigner != nil {
 		mux.Handle("/dev-signer/{id}", s.devSigner)

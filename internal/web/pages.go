@@ -213,3 +213,20 @@ func collectClassifiers(schema map[string]any, prefix string, out map[string]str
 		collectClassifiers(ps, join(prefix, k), out)
 	}
 }
+
+// Reads tells a parent which organisations read their child's data, when
+// and why.
+func (h *Handler) Reads(w http.ResponseWriter, r *http.Request, v *Viewer, delay time.Duration) {
+	key := r.PathValue("key")
+	id, err := h.registry.Identify(r.Context(), key)
+	if err != nil {
+		h.Fail(w, r, v, err)
+		return
+	}
+	reads, err := h.cabinets.AccessLog(r.Context(), v.FIN, id, h.now(), delay)
+	if err != nil {
+		h.Fail(w, r, v, err)
+		return
+	}
+	h.render(w, r, "reads", http.StatusOK, v, "reads.title", map[string]any{"Reads": reads, "Key": key})
+}
