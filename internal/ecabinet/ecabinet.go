@@ -267,3 +267,51 @@ func (s *Service) Suspend(ctx context.Context, by access.Subject, actor audit.Ac
 func MayAudit(s access.Subject) bool {
 	return s.Role == access.OperatorAdmin || s.Role == access.Auditor
 }
+
+// ViewAudit returns audit entries to an operator's administrator or a
+// security-service auditor, and records the viewing itself.
+func (s *Service) ViewAudit(ctx context.Context, by access.Subject, actor audit.Actor, f store.AuditFilter) ([]audit.Entry, error) {
+	if !MayAudit(by) {
+		return nil, fault.E("ecabinet.ViewAudit", fault.Forbidden, msgNoAudit)
+	}
+	entries, err := s.store.AuditEntries(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	detail, _ := json.Marshal(map[string]any{"filter": f, "entries": len(entries)})
+	if err := s.store.Audit(ctx, audit.Entry{Actor: actor, Action: "audit.view", Outcome: "read", Detail: string(detail)}); err != nil {
+		return nil, err
+	}
+	return entries, nil
+}
+
+var msgNoAudit = i18n.T("Audit jurnalını yalnız operatorun administratoru və təhlükəsizlik xidmətinin auditoru görə bilər",
+	"Only the operator's administrators and the security service's auditors may read the audit log",
+	"Журнал аудита могут читать только администраторы оператора и аудиторы службы безопасности")
+
+// MayAdminister reports whether a subject may see the admin panel, and
+// whether it may change it: the operator's administrators change it, the
+// evaluators of the Ministry of Digital Development only look (§6.1.4).
+func MayAdminister(s access.Subject) (see, change bool) {
+	switch s.Role {
+	case access.OperatorAdmin:
+		return true, true
+	case access.Evaluator:
+		return true, false
+	}
+	return false, false
+}
+
+// SetRights changes what an organisation may send or read (§6.2.5); only
+// the operator's administrator may.
+func (s *Service) SetRights(ctx context.Context, by access.Subject, actor audit.Actor, org, accessKind string, cats []string) error {
+	if _, change := MayAdminister(by); !change {
+		return fault.E("ecabinet.SetRights", fault.Forbidden, msgOnlyOperator)
+	}
+	for _, c := range cats {
+		if _, ok := category.Lookup(c); !ok {
+			return fault.E("ecabinet.SetRights", fault.Invalid, category.Problem("category", "unknown_category"))
+		}
+	}
+	return s.store.SetRights(ctx, org, accessKind, cats, actor)
+}

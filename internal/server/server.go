@@ -160,6 +160,11 @@ func (s *Server) routes(mux *http.ServeMux) {
 	if s.devSigner != nil {
 		mux.Handle("/dev-signer/{id}", s.devSigner)
 	}
+	mux.HandleFunc("GET /admin", s.withPage(s.web.Admin))
+	mux.HandleFunc("GET /admin/orgs/{org}", s.withPage(s.web.AdminOrg))
+	mux.HandleFunc("POST /admin/orgs/{org}/rights", s.withPage(s.web.AdminRights))
+	mux.HandleFunc("POST /admin/orgs/{org}/access", s.withPage(s.web.AdminAccess))
+	mux.HandleFunc("GET /admin/audit", s.withPage(s.web.Audit))
 	mux.HandleFunc("/", s.notFound)
 }
 

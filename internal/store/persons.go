@@ -236,3 +236,30 @@ func boolInt(b bool) int {
 	}
 	return 0
 }
+
+// StaffMember is a person registered with an organisation.
+type StaffMember struct {
+	FIN  string      `json:"fin"`
+	Name string      `json:"name"`
+	Role access.Role `json:"role"`
+}
+
+// Staff lists the people registered with an organisation, with their
+// names where they have logged in.
+func (s *Store) Staff(ctx context.Context, org string) ([]StaffMember, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT s.fin, COALESCE(p.name, ''), s.role FROM staff s LEFT JOIN persons p ON p.fin = s.fin
+		WHERE s.org = $1 ORDER BY s.role, s.fin`, org)
+	if err != nil {
+		return nil, s.classify("store.Staff", err)
+	}
+	defer rows.Close()
+	out := []StaffMember{}
+	for rows.Next() {
+		var m StaffMember
+		if err := rows.Scan(&m.FIN, &m.Name, &m.Role); err != nil {
+			return nil, s.classify("store.Staff", err)
+		}
+		out = append(out, m)
+	}
+	return out, s.classify("store.Staff", rows.Err())
+}

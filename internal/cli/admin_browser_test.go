@@ -1,0 +1,121 @@
+package cli_test
+
+import (
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/scfwca/databank/internal/category"
+	"github.com/scfwca/databank/internal/cli"
+	"github.com/scfwca/databank/internal/store"
+)
+
+// TestBrowserAdmin drives the admin panel on a desktop: the operator's
+// administrator gives Youth and Sports the competence to send schooling
+// records; the evaluator sees the same page read-only; the security
+// service's auditor reads the audit log and is refused the panel.
+func TestBrowserAdmin(t *testing.T) {
+	bin := chromium(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	db := filepath.Join(t.TempDir(), "databank.db")
+	addr := make(chan string, 1)
+	done := make(chan int, 1)
+	logs := &logBuffer{}
+	app := &cli.App{Stdout: io.Discard, Stderr: logs, Ready: func(a string) { addr <- a },
+		Env: func(k string) (string, bool) { return map[string]string{"DATABANK_DB": db}[k], k == "DATABANK_DB" }}
+	go func() { done <- app.Run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--exchange-addr", ""}) }()
+	base := "http://" + <-addr
+
+	profileDir, _ := os.MkdirTemp("", "databank-chromium-")
+	defer os.RemoveAll(profileDir)
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(bin), chromedp.NoSandbox,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.UserDataDir(profileDir))
+	actx, acancel := chromedp.NewExecAllocator(ctx, opts...)
+	defer acancel()
+	bctx, bcancel := chromedp.NewContext(actx)
+	defer bcancel()
+	bctx, tcancel := context.WithTimeout(bctx, 60*time.Second)
+	defer tcancel()
+	shots := artifacts(t)
+	shot := func(name string) chromedp.ActionFunc {
+		return func(ctx context.Context) error {
+			var buf []byte
+			if err := chromedp.FullScreenshot(&buf, 100).Do(ctx); err != nil {
+				return err
+			}
+			return os.WriteFile(filepath.Join(shots, "admin-"+name+".png"), buf, 0o644)
+		}
+	}
+	login := func(name, to string) chromedp.Tasks {
+		return chromedp.Tasks{
+			chromedp.Navigate(base + "/login?return=" + to),
+			chromedp.WaitVisible(`button[name=persona]`, chromedp.ByQuery),
+			chromedp.Click(`//button[contains(., "`+name+`")]`, chromedp.BySearch),
+		}
+	}
+	logout := chromedp.Tasks{
+		chromedp.Click(`form[action="/logout"] button`, chromedp.ByQuery),
+		chromedp.WaitVisible(`a[href="/login?return=/"]`, chromedp.ByQuery),
+	}
+	var orgs, evaluatorSaveButtons, auditTable, refused string
+	var disabled bool
+	err := chromedp.Run(bctx,
+		chromedp.EmulateViewport(1280, 800),
+		chromedp.Navigate(base+"/?lang=az"),
+		login("Leyla Həsənova", "/admin"), // the operator's administrator
+		chromedp.WaitVisible(`#orgs`, chromedp.ByID),
+		chromedp.TextContent(`#orgs`, &orgs, chromedp.ByID),
+		shot("1-orgs"),
+		chromedp.Navigate(base+"/admin/orgs/youth_sports"),
+		chromedp.WaitVisible(`#matrix`, chromedp.ByID),
+		chromedp.Click(`input[name=send][value=schooling]`, chromedp.ByQuery),
+		chromedp.Click(`#save-rights`, chromedp.ByID),
+		chromedp.WaitVisible(`#saved`, chromedp.ByID),
+		shot("2-org-saved"),
+		logout,
+		login("Kamran Vəliyev", "/admin/orgs/youth_sports"), // the evaluator
+		chromedp.WaitVisible(`#matrix`, chromedp.ByID),
+		chromedp.JavascriptAttribute(`input[name=send][value=schooling]`, "disabled", &disabled, chromedp.ByQuery),
+		chromedp.Evaluate(`String(document.querySelectorAll("#save-rights").length)`, &evaluatorSaveButtons),
+		shot("3-evaluator"),
+		logout,
+		login("Emil Rüstəmov", "/admin/audit"), // the security service's auditor
+		chromedp.WaitVisible(`#audit`, chromedp.ByID),
+		chromedp.TextContent(`#audit`, &auditTable, chromedp.ByID),
+		shot("4-audit"),
+		chromedp.Navigate(base+"/admin"),
+		chromedp.WaitVisible(`main h1`, chromedp.ByQuery),
+		chromedp.TextContent(`main`, &refused, chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, logs.String())
+	}
+	if !strings.Contains(orgs, "Gənclər və İdman Nazirliyi") || !strings.Contains(orgs, "commission.sabail") {
+		t.Errorf("organisations: %.300s", orgs)
+	}
+	st, _ := store.Open(db, store.Options{})
+	defer st.Close()
+	p, err := st.Participant(ctx, "youth_sports")
+	if err != nil || !p.MaySend(category.CatSchooling) || !p.MaySend(category.CatSportsAchievements) {
+		t.Errorf("youth_sports after the change: %+v, %v", p, err)
+	}
+	if !disabled || evaluatorSaveButtons != "0" {
+		t.Errorf("the evaluator can change the matrix: disabled=%v buttons=%s", disabled, evaluatorSaveButtons)
+	}
+	if !strings.Contains(auditTable, "participant.rights") || !strings.Contains(auditTable, "1AK0001") {
+		t.Errorf("the audit log does not show the change: %.400s", auditTable)
+	}
+	if !strings.Contains(refused, "İdarəetmə paneli yalnız") {
+		t.Errorf("the auditor was not refused the panel: %.200s", refused)
+	}
+	cancel()
+	<-done
+}
