@@ -104,6 +104,14 @@ func TestCabinetsAuditAndAccessLog(t *testing.T) {
 	if status, body := head.do("GET", "/api/v1/children/"+childFIN+"?purpose=school+enrolment+check", nil, nil); status != 200 {
 		t.Fatalf("head reads the child: %d %s", status, body)
 	}
+	// Each category's history, as a page.
+	if status, body := head.do("GET", "/children/"+childFIN+"/history/birth_registration?lang=en", nil, nil); status != 200 ||
+		!strings.Contains(body, "History of changes") || !strings.Contains(body, "Ministry of Justice") {
+		t.Errorf("history page: %d %.300s", status, body)
+	}
+	if status, _ := head.do("GET", "/children/"+childFIN+"/history/horoscope", nil, nil); status != 404 {
+		t.Errorf("history of an unknown category: %d", status)
+	}
 	// The head registers an officer and grants a right; a cross-site
 	// request to do the same is refused.
 	if status, body := head.do("POST", "/api/v1/orgs/education/staff", map[string]string{"fin": "4QQ0001", "role": "org_officer"}, nil); status != 204 {
@@ -133,7 +141,16 @@ func TestCabinetsAuditAndAccessLog(t *testing.T) {
 		Reads []struct{ Organisation, Kind, Action, Purpose string }
 	}
 	json.Unmarshal([]byte(body), &log)
-	if status != 200 || len(log.Reads) != 1 || log.Reads[0].Organisation != "education" || log.Reads[0].Purpose != "school enrolment check" {
+	purposes := 0
+	for _, rd := range log.Reads {
+		if rd.Organisation != "education" {
+			t.Errorf("a read by %s in the access log", rd.Organisation)
+		}
+		if rd.Purpose == "school enrolment check" {
+			purposes++
+		}
+	}
+	if status != 200 || len(log.Reads) != 2 || purposes != 1 { // the profile and its history
 		t.Errorf("access log: %d %s", status, body)
 	}
 	// Another parent's child is not hers to follow.

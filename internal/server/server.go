@@ -160,6 +160,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	if s.devSigner != nil {
 		mux.Handle("/dev-signer/{id}", s.devSigner)
 	}
+	mux.HandleFunc("GET /children/{key}/history/{category}", s.withPage(s.limitPageReads(s.web.History)))
 	mux.HandleFunc("GET /admin", s.withPage(s.web.Admin))
 	mux.HandleFunc("GET /admin/orgs/{org}", s.withPage(s.web.AdminOrg))
 	mux.HandleFunc("POST /admin/orgs/{org}/rights", s.withPage(s.web.AdminRights))

@@ -14,6 +14,7 @@ import (
 	"github.com/scfwca/databank/internal/access"
 	"github.com/scfwca/databank/internal/category"
 	"github.com/scfwca/databank/internal/classifier"
+	"github.com/scfwca/databank/internal/fault"
 	"github.com/scfwca/databank/internal/i18n"
 	"github.com/scfwca/databank/internal/registry"
 )
@@ -80,6 +81,7 @@ type Row struct{ Label, Value string }
 
 // Record is a record of a category, ready to show.
 type Record struct {
+	Action        string
 	Sender        string
 	EffectiveDate string
 	ReceivedAt    time.Time
@@ -104,6 +106,7 @@ func (h *Handler) Child(w http.ResponseWriter, r *http.Request, v *Viewer) {
 		return
 	}
 	type cat struct {
+		Code    string
 		Title   string
 		Class   string
 		Records []Record
@@ -116,7 +119,7 @@ func (h *Handler) Child(w http.ResponseWriter, r *http.Request, v *Viewer) {
 			recs = append(recs, Record{Sender: rec.Sender, EffectiveDate: rec.EffectiveDate, ReceivedAt: rec.ReceivedAt,
 				Rows: rows(cc, rec.Data, lang)})
 		}
-		cats = append(cats, cat{Title: c.Title.In(lang), Class: string(c.Class), Records: recs})
+		cats = append(cats, cat{Code: c.Code, Title: c.Title.In(lang), Class: string(c.Class), Records: recs})
 	}
 	writable, _, err := h.registry.Writable(r.Context(), v.Subject, r.PathValue("key"))
 	if err != nil {
@@ -229,4 +232,27 @@ func (h *Handler) Reads(w http.ResponseWriter, r *http.Request, v *Viewer, delay
 		return
 	}
 	h.render(w, r, "reads", http.StatusOK, v, "reads.title", map[string]any{"Reads": reads, "Key": key})
+}
+
+// History lists every version of one category's records of a child,
+// retractions included, oldest first.
+func (h *Handler) History(w http.ResponseWriter, r *http.Request, v *Viewer) {
+	lang := Language(w, r)
+	c, ok := category.Lookup(r.PathValue("category"))
+	if !ok {
+		h.Fail(w, r, v, fault.E("web.History", fault.NotFound, category.Problem("category", "unknown_category")))
+		return
+	}
+	reader := registry.Reader{Actor: v.Actor, Subject: v.Subject, Purpose: strings.TrimSpace(r.URL.Query().Get("purpose"))}
+	versions, err := h.registry.History(r.Context(), reader, r.PathValue("key"), c.Code)
+	if err != nil {
+		h.Fail(w, r, v, err)
+		return
+	}
+	var recs []Record
+	for _, rec := range versions {
+		recs = append(recs, Record{Sender: rec.Sender, EffectiveDate: rec.EffectiveDate, ReceivedAt: rec.ReceivedAt,
+			Rows: rows(c, rec.Data, lang), Action: rec.Action})
+	}
+	h.render(w, r, "history", http.StatusOK, v, "history.title", map[string]any{"Category": c, "Records": recs, "Key": r.PathValue("key")})
 }
