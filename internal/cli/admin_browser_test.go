@@ -65,7 +65,7 @@ func TestBrowserAdmin(t *testing.T) {
 		chromedp.Click(`form[action="/logout"] button`, chromedp.ByQuery),
 		chromedp.WaitVisible(`a[href="/login?return=/"]`, chromedp.ByQuery),
 	}
-	var orgs, evaluatorSaveButtons, auditTable, refused string
+	var orgs, evaluatorSaveButtons, auditTable, refused, classifiers, staff string
 	var disabled bool
 	err := chromedp.Run(bctx,
 		chromedp.EmulateViewport(1280, 800),
@@ -80,6 +80,9 @@ func TestBrowserAdmin(t *testing.T) {
 		chromedp.Click(`#save-rights`, chromedp.ByID),
 		chromedp.WaitVisible(`#saved`, chromedp.ByID),
 		shot("2-org-saved"),
+		chromedp.Navigate(base+"/admin/classifiers"),
+		chromedp.WaitVisible(`#list-district`, chromedp.ByID),
+		chromedp.TextContent(`#list-district`, &classifiers, chromedp.ByID),
 		logout,
 		login("Kamran Vəliyev", "/admin/orgs/youth_sports"), // the evaluator
 		chromedp.WaitVisible(`#matrix`, chromedp.ByID),
@@ -94,6 +97,20 @@ func TestBrowserAdmin(t *testing.T) {
 		chromedp.Navigate(base+"/admin"),
 		chromedp.WaitVisible(`main h1`, chromedp.ByQuery),
 		chromedp.TextContent(`main`, &refused, chromedp.ByQuery),
+		chromedp.Navigate(base+"/"),
+		logout,
+		// The head of the Ministry of Education registers an officer and grants a right.
+		login("Aynur Hüseynova", "/org"),
+		chromedp.WaitVisible(`#register`, chromedp.ByID),
+		chromedp.SendKeys(`#reg-fin`, "4QQ0009", chromedp.ByID),
+		chromedp.Click(`#register`, chromedp.ByID),
+		chromedp.WaitVisible(`#saved`, chromedp.ByID),
+		chromedp.SetValue(`#g-fin`, "4QQ0009", chromedp.ByID),
+		chromedp.SetValue(`#g-cat`, "schooling", chromedp.ByID),
+		chromedp.Click(`#grant`, chromedp.ByID),
+		chromedp.WaitVisible(`#saved`, chromedp.ByID),
+		chromedp.TextContent(`main`, &staff, chromedp.ByQuery),
+		shot("5-head-org"),
 	)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, logs.String())
@@ -112,6 +129,15 @@ func TestBrowserAdmin(t *testing.T) {
 	}
 	if !strings.Contains(auditTable, "participant.rights") || !strings.Contains(auditTable, "1AK0001") {
 		t.Errorf("the audit log does not show the change: %.400s", auditTable)
+	}
+	if !strings.Contains(classifiers, "Gədəbəy") || !strings.Contains(classifiers, "Gadabay") {
+		t.Errorf("the district classifier: %.200s", classifiers)
+	}
+	if g, err := st.Grants(ctx, "education", "4QQ0009"); err != nil || len(g) != 1 || g[0].Category != "schooling" || !g[0].Read {
+		t.Errorf("the head's grant: %+v, %v", g, err)
+	}
+	if !strings.Contains(staff, "4QQ0009") {
+		t.Errorf("the registered officer is not listed: %.300s", staff)
 	}
 	if !strings.Contains(refused, "İdarəetmə paneli yalnız") {
 		t.Errorf("the auditor was not refused the panel: %.200s", refused)

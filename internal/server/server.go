@@ -166,6 +166,10 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /admin/orgs/{org}/rights", s.withPage(s.web.AdminRights))
 	mux.HandleFunc("POST /admin/orgs/{org}/access", s.withPage(s.web.AdminAccess))
 	mux.HandleFunc("GET /admin/audit", s.withPage(s.web.Audit))
+	mux.HandleFunc("GET /admin/classifiers", s.withPage(s.web.Classifiers))
+	mux.HandleFunc("GET /org", s.withPage(s.web.MyOrg))
+	mux.HandleFunc("POST /admin/orgs/{org}/staff", s.withPage(s.web.StaffRegister))
+	mux.HandleFunc("POST /admin/orgs/{org}/grants", s.withPage(s.web.StaffGrant))
 	mux.HandleFunc("/", s.notFound)
 }
 

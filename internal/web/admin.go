@@ -6,7 +6,9 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/scfwca/databank/internal/access"
 	"github.com/scfwca/databank/internal/category"
+	"github.com/scfwca/databank/internal/classifier"
 	"github.com/scfwca/databank/internal/ecabinet"
 	"github.com/scfwca/databank/internal/fault"
 	"github.com/scfwca/databank/internal/i18n"
@@ -64,6 +66,12 @@ func (h *Handler) AdminOrg(w http.ResponseWriter, r *http.Request, v *Viewer) {
 	if !ok {
 		return
 	}
+	h.orgPage(w, r, v, change, change)
+}
+
+// orgPage shows an organisation; change allows its rights and access to
+// be changed, staff its people to be registered and granted rights.
+func (h *Handler) orgPage(w http.ResponseWriter, r *http.Request, v *Viewer, change, staffChange bool) {
 	code := r.PathValue("org")
 	p, err := h.store.Participant(r.Context(), code)
 	if err != nil {
@@ -92,6 +100,8 @@ func (h *Handler) AdminOrg(w http.ResponseWriter, r *http.Request, v *Viewer) {
 	}
 	h.render(w, r, "admin_org", http.StatusOK, v, "admin.title", map[string]any{
 		"P": p, "Rows": rows, "Staff": staff, "Certs": certs, "Change": change, "Saved": r.URL.Query().Get("saved") != "",
+		"StaffChange": staffChange, "Districts": classifier.Districts.Items,
+		"Roles": []access.Role{access.OrgOfficer, access.CommissionMember},
 	})
 }
 
@@ -171,4 +181,68 @@ func (h *Handler) Audit(w http.ResponseWriter, r *http.Request, v *Viewer) {
 	h.render(w, r, "audit", http.StatusOK, v, "audit.title", map[string]any{
 		"Entries": entries, "Q": q, "CSV": "/api/v1/audit?" + csv.Encode(), "Count": strconv.Itoa(len(entries)),
 	})
+}
+
+// Classifiers shows every classifier the categories draw from, in every
+// language.
+func (h *Handler) Classifiers(w http.ResponseWriter, r *http.Request, v *Viewer) {
+	if _, ok := h.adminAccess(w, r, v); !ok {
+		return
+	}
+	h.render(w, r, "classifiers", http.StatusOK, v, "admin.classifiers", map[string]any{"Lists": classifier.All()})
+}
+
+// MyOrg is a head's page of their own organisation: its rights (to see)
+// and its people, whom the head registers and grants rights.
+func (h *Handler) MyOrg(w http.ResponseWriter, r *http.Request, v *Viewer) {
+	if v.Subject.Role != access.OrgHead || v.Subject.Org == nil {
+		h.Fail(w, r, v, fault.E("web.MyOrg", fault.Forbidden, msgNoAdmin))
+		return
+	}
+	r.SetPathValue("org", v.Subject.Org.Code)
+	h.orgPage(w, r, v, false, true)
+}
+
+// StaffRegister registers a person with the organisation, by FIN.
+func (h *Handler) StaffRegister(w http.ResponseWriter, r *http.Request, v *Viewer) {
+	if err := r.ParseForm(); err != nil {
+		h.Fail(w, r, v, fault.E("web.StaffRegister", fault.Invalid, err))
+		return
+	}
+	org := r.PathValue("org")
+	if err := h.cabinets.Register(r.Context(), v.Subject, v.Actor, org, r.PostForm.Get("fin"), access.Role(r.PostForm.Get("role"))); err != nil {
+		h.Fail(w, r, v, err)
+		return
+	}
+	http.Redirect(w, r, h.orgURL(v, org)+"?saved=1", http.StatusSeeOther)
+}
+
+// StaffGrant gives a registered person a right.
+func (h *Handler) StaffGrant(w http.ResponseWriter, r *http.Request, v *Viewer) {
+	if err := r.ParseForm(); err != nil {
+		h.Fail(w, r, v, fault.E("web.StaffGrant", fault.Invalid, err))
+		return
+	}
+	org, f := r.PathValue("org"), r.PostForm
+	g := access.Grant{Category: f.Get("category"), Read: f.Get("read") != "", Write: f.Get("write") != "", District: f.Get("district")}
+	if s := f.Get("until"); s != "" {
+		d, err := category.ParseDate(s)
+		if err != nil {
+			h.Fail(w, r, v, fault.E("web.StaffGrant", fault.Invalid, category.Problem("until", "date_format")))
+			return
+		}
+		g.Until = d
+	}
+	if err := h.cabinets.Grant(r.Context(), v.Subject, v.Actor, org, f.Get("fin"), g); err != nil {
+		h.Fail(w, r, v, err)
+		return
+	}
+	http.Redirect(w, r, h.orgURL(v, org)+"?saved=1", http.StatusSeeOther)
+}
+
+func (h *Handler) orgURL(v *Viewer, org string) string {
+	if v.Subject.Role == access.OrgHead {
+		return "/org"
+	}
+	return "/admin/orgs/" + url.PathEscape(org)
 }
