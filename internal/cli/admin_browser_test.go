@@ -42,7 +42,7 @@ func TestBrowserAdmin(t *testing.T) {
 	defer acancel()
 	bctx, bcancel := chromedp.NewContext(actx)
 	defer bcancel()
-	bctx, tcancel := context.WithTimeout(bctx, 60*time.Second)
+	bctx, tcancel := context.WithTimeout(bctx, 3*time.Minute) // generous: CI runs other packages meanwhile
 	defer tcancel()
 	shots := artifacts(t)
 	shot := func(name string) chromedp.ActionFunc {
@@ -67,53 +67,66 @@ func TestBrowserAdmin(t *testing.T) {
 	}
 	var orgs, evaluatorSaveButtons, auditTable, refused, classifiers, staff string
 	var disabled bool
-	err := chromedp.Run(bctx,
+	phases := []struct {
+		name  string
+		tasks chromedp.Tasks
+	}{{"administrator", chromedp.Tasks{
 		chromedp.EmulateViewport(1280, 800),
-		chromedp.Navigate(base+"/?lang=az"),
+		chromedp.Navigate(base + "/?lang=az"),
 		login("Leyla Həsənova", "/admin"), // the operator's administrator
 		chromedp.WaitVisible(`#orgs`, chromedp.ByID),
 		chromedp.TextContent(`#orgs`, &orgs, chromedp.ByID),
 		shot("1-orgs"),
-		chromedp.Navigate(base+"/admin/orgs/youth_sports"),
+		chromedp.Navigate(base + "/admin/orgs/youth_sports"),
 		chromedp.WaitVisible(`#matrix`, chromedp.ByID),
 		chromedp.Click(`input[name=send][value=schooling]`, chromedp.ByQuery),
 		chromedp.Click(`#save-rights`, chromedp.ByID),
-		chromedp.WaitVisible(`#saved`, chromedp.ByID),
+		chromedp.WaitVisible(`#saved[data-what=rights]`, chromedp.ByQuery),
 		shot("2-org-saved"),
-		chromedp.Navigate(base+"/admin/classifiers"),
+		chromedp.Navigate(base + "/admin/classifiers"),
 		chromedp.WaitVisible(`#list-district`, chromedp.ByID),
 		chromedp.TextContent(`#list-district`, &classifiers, chromedp.ByID),
 		logout,
+	}}, {"evaluator", chromedp.Tasks{
 		login("Kamran Vəliyev", "/admin/orgs/youth_sports"), // the evaluator
 		chromedp.WaitVisible(`#matrix`, chromedp.ByID),
 		chromedp.JavascriptAttribute(`input[name=send][value=schooling]`, "disabled", &disabled, chromedp.ByQuery),
 		chromedp.Evaluate(`String(document.querySelectorAll("#save-rights").length)`, &evaluatorSaveButtons),
 		shot("3-evaluator"),
 		logout,
+	}}, {"auditor", chromedp.Tasks{
 		login("Emil Rüstəmov", "/admin/audit"), // the security service's auditor
 		chromedp.WaitVisible(`#audit`, chromedp.ByID),
 		chromedp.TextContent(`#audit`, &auditTable, chromedp.ByID),
 		shot("4-audit"),
-		chromedp.Navigate(base+"/admin"),
+		chromedp.Navigate(base + "/admin"),
 		chromedp.WaitVisible(`main h1`, chromedp.ByQuery),
 		chromedp.TextContent(`main`, &refused, chromedp.ByQuery),
-		chromedp.Navigate(base+"/"),
+		chromedp.Navigate(base + "/"),
 		logout,
+	}}, {"head", chromedp.Tasks{
 		// The head of the Ministry of Education registers an officer and grants a right.
 		login("Aynur Hüseynova", "/org"),
 		chromedp.WaitVisible(`#register`, chromedp.ByID),
 		chromedp.SendKeys(`#reg-fin`, "4QQ0009", chromedp.ByID),
 		chromedp.Click(`#register`, chromedp.ByID),
-		chromedp.WaitVisible(`#saved`, chromedp.ByID),
+		chromedp.WaitVisible(`#saved[data-what=staff]`, chromedp.ByQuery),
 		chromedp.SetValue(`#g-fin`, "4QQ0009", chromedp.ByID),
 		chromedp.SetValue(`#g-cat`, "schooling", chromedp.ByID),
 		chromedp.Click(`#grant`, chromedp.ByID),
-		chromedp.WaitVisible(`#saved`, chromedp.ByID),
+		chromedp.WaitVisible(`#saved[data-what=grant]`, chromedp.ByQuery),
 		chromedp.TextContent(`main`, &staff, chromedp.ByQuery),
 		shot("5-head-org"),
-	)
-	if err != nil {
-		t.Fatalf("%v\n%s", err, logs.String())
+	}}}
+	for _, ph := range phases {
+		if err := chromedp.Run(bctx, ph.tasks); err != nil {
+			// Where it stopped, from a context that outlives the deadline.
+			var loc string
+			lctx, lcancel := context.WithTimeout(context.WithoutCancel(bctx), 10*time.Second)
+			chromedp.Run(lctx, chromedp.Location(&loc), shot("failed-"+ph.name))
+			lcancel()
+			t.Fatalf("%s: %v (at %s)", ph.name, err, loc)
+		}
 	}
 	if !strings.Contains(orgs, "Gənclər və İdman Nazirliyi") || !strings.Contains(orgs, "commission.sabail") {
 		t.Errorf("organisations: %.300s", orgs)

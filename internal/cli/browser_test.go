@@ -99,7 +99,7 @@ func TestBrowser(t *testing.T) {
 			defer acancel()
 			bctx, bcancel := chromedp.NewContext(actx)
 			defer bcancel()
-			bctx, tcancel := context.WithTimeout(bctx, 60*time.Second)
+			bctx, tcancel := context.WithTimeout(bctx, 3*time.Minute) // generous: CI runs other packages meanwhile
 			defer tcancel()
 			shot := func(name string) chromedp.ActionFunc {
 				return chromedp.ActionFunc(func(ctx context.Context) error {

@@ -53,7 +53,7 @@ func TestBrowserDataEntry(t *testing.T) {
 	defer acancel()
 	bctx, bcancel := chromedp.NewContext(actx)
 	defer bcancel()
-	bctx, tcancel := context.WithTimeout(bctx, 30*time.Second)
+	bctx, tcancel := context.WithTimeout(bctx, 3*time.Minute) // generous: CI runs other packages meanwhile
 	defer tcancel()
 	shots := artifacts(t)
 	shot := func(name string) chromedp.ActionFunc {

@@ -99,7 +99,7 @@ func (h *Handler) orgPage(w http.ResponseWriter, r *http.Request, v *Viewer, cha
 		rows = append(rows, matrixRow{Cat: c, Send: p.MaySend(c), Read: p.MayRead(c)})
 	}
 	h.render(w, r, "admin_org", http.StatusOK, v, "admin.title", map[string]any{
-		"P": p, "Rows": rows, "Staff": staff, "Certs": certs, "Change": change, "Saved": r.URL.Query().Get("saved") != "",
+		"P": p, "Rows": rows, "Staff": staff, "Certs": certs, "Change": change, "Saved": r.URL.Query().Get("saved"),
 		"StaffChange": staffChange, "Districts": classifier.Districts.Items,
 		"Roles": []access.Role{access.OrgOfficer, access.CommissionMember},
 	})
@@ -125,7 +125,7 @@ func (h *Handler) AdminRights(w http.ResponseWriter, r *http.Request, v *Viewer)
 			return
 		}
 	}
-	http.Redirect(w, r, "/admin/orgs/"+url.PathEscape(code)+"?saved=1", http.StatusSeeOther)
+	http.Redirect(w, r, "/admin/orgs/"+url.PathEscape(code)+"?saved=rights", http.StatusSeeOther)
 }
 
 // AdminAccess suspends or restores an organisation's access, with a
@@ -144,7 +144,7 @@ func (h *Handler) AdminAccess(w http.ResponseWriter, r *http.Request, v *Viewer)
 		h.Fail(w, r, v, err)
 		return
 	}
-	http.Redirect(w, r, "/admin/orgs/"+url.PathEscape(code)+"?saved=1", http.StatusSeeOther)
+	http.Redirect(w, r, "/admin/orgs/"+url.PathEscape(code)+"?saved=access", http.StatusSeeOther)
 }
 
 // Audit is the audit viewer: the operator's administrators and the
@@ -214,7 +214,7 @@ func (h *Handler) StaffRegister(w http.ResponseWriter, r *http.Request, v *Viewe
 		h.Fail(w, r, v, err)
 		return
 	}
-	http.Redirect(w, r, h.orgURL(v, org)+"?saved=1", http.StatusSeeOther)
+	http.Redirect(w, r, h.orgURL(v, org)+"?saved=staff", http.StatusSeeOther)
 }
 
 // StaffGrant gives a registered person a right.
@@ -237,7 +237,7 @@ func (h *Handler) StaffGrant(w http.ResponseWriter, r *http.Request, v *Viewer) 
 		h.Fail(w, r, v, err)
 		return
 	}
-	http.Redirect(w, r, h.orgURL(v, org)+"?saved=1", http.StatusSeeOther)
+	http.Redirect(w, r, h.orgURL(v, org)+"?saved=grant", http.StatusSeeOther)
 }
 
 func (h *Handler) orgURL(v *Viewer, org string) string {
