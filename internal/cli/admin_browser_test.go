@@ -2,8 +2,6 @@ package cli_test
 
 import (
 	"context"
-	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,7 +10,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/scfwca/databank/internal/category"
-	"github.com/scfwca/databank/internal/cli"
 	"github.com/scfwca/databank/internal/store"
 )
 
@@ -21,39 +18,10 @@ import (
 // records; the evaluator sees the same page read-only; the security
 // service's auditor reads the audit log and is refused the panel.
 func TestBrowserAdmin(t *testing.T) {
-	bin := chromium(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
 	db := filepath.Join(t.TempDir(), "databank.db")
-	addr := make(chan string, 1)
-	done := make(chan int, 1)
-	logs := &logBuffer{}
-	app := &cli.App{Stdout: io.Discard, Stderr: logs, Ready: func(a string) { addr <- a },
-		Env: func(k string) (string, bool) { return map[string]string{"DATABANK_DB": db}[k], k == "DATABANK_DB" }}
-	go func() { done <- app.Run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--exchange-addr", ""}) }()
-	base := "http://" + <-addr
-
-	profileDir, _ := os.MkdirTemp("", "databank-chromium-")
-	defer os.RemoveAll(profileDir)
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(bin), chromedp.NoSandbox,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.UserDataDir(profileDir))
-	actx, acancel := chromedp.NewExecAllocator(ctx, opts...)
-	defer acancel()
-	bctx, bcancel := chromedp.NewContext(actx)
-	defer bcancel()
-	bctx, tcancel := context.WithTimeout(bctx, 3*time.Minute) // generous: CI runs other packages meanwhile
-	defer tcancel()
-	shots := artifacts(t)
-	shot := func(name string) chromedp.ActionFunc {
-		return func(ctx context.Context) error {
-			var buf []byte
-			if err := chromedp.FullScreenshot(&buf, 100).Do(ctx); err != nil {
-				return err
-			}
-			return os.WriteFile(filepath.Join(shots, "admin-"+name+".png"), buf, 0o644)
-		}
-	}
+	base := serve(t, db, false, "--exchange-addr", "").base
+	bctx := chrome(t)
+	shot := func(name string) chromedp.ActionFunc { return screenshot(t, "admin-"+name) }
 	login := func(name, to string) chromedp.Tasks {
 		return chromedp.Tasks{
 			chromedp.Navigate(base + "/login?return=" + to),
@@ -133,7 +101,7 @@ func TestBrowserAdmin(t *testing.T) {
 	}
 	st, _ := store.Open(db, store.Options{})
 	defer st.Close()
-	p, err := st.Participant(ctx, "youth_sports")
+	p, err := st.Participant(context.Background(), "youth_sports")
 	if err != nil || !p.MaySend(category.CatSchooling) || !p.MaySend(category.CatSportsAchievements) {
 		t.Errorf("youth_sports after the change: %+v, %v", p, err)
 	}
@@ -146,7 +114,7 @@ func TestBrowserAdmin(t *testing.T) {
 	if !strings.Contains(classifiers, "Gədəbəy") || !strings.Contains(classifiers, "Gadabay") {
 		t.Errorf("the district classifier: %.200s", classifiers)
 	}
-	if g, err := st.Grants(ctx, "education", "4QQ0009"); err != nil || len(g) != 1 || g[0].Category != "schooling" || !g[0].Read {
+	if g, err := st.Grants(context.Background(), "education", "4QQ0009"); err != nil || len(g) != 1 || g[0].Category != "schooling" || !g[0].Read {
 		t.Errorf("the head's grant: %+v, %v", g, err)
 	}
 	if !strings.Contains(staff, "4QQ0009") {
@@ -155,6 +123,4 @@ func TestBrowserAdmin(t *testing.T) {
 	if !strings.Contains(refused, "İdarəetmə paneli yalnız") {
 		t.Errorf("the auditor was not refused the panel: %.200s", refused)
 	}
-	cancel()
-	<-done
 }

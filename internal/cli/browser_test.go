@@ -1,19 +1,15 @@
 package cli_test
 
 import (
-	"context"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/scfwca/databank/internal/cli"
 	"github.com/scfwca/databank/internal/store"
 )
 
@@ -49,24 +45,8 @@ func artifacts(t *testing.T) string {
 // name, opens its profile, states a purpose to see its health data, and
 // switches the language.
 func TestBrowser(t *testing.T) {
-	bin := chromium(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
 	db := filepath.Join(t.TempDir(), "databank.db")
-	addr := make(chan string, 1)
-	done := make(chan int, 1)
-	logs := &logBuffer{}
-	app := &cli.App{Stdout: io.Discard, Stderr: logs, Ready: func(a string) { addr <- a },
-		Env: func(k string) (string, bool) { return map[string]string{"DATABANK_DB": db}[k], k == "DATABANK_DB" }}
-	go func() {
-		done <- app.Run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--exchange-addr", "", "--demo", "--demo-children", "60"})
-	}()
-	base := "http://" + <-addr
-	for deadline := time.Now().Add(60 * time.Second); !strings.Contains(logs.String(), "demo: loaded"); time.Sleep(50 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("demo did not load: %s", logs.String())
-		}
-	}
+	base := serve(t, db, true, "--exchange-addr", "", "--demo", "--demo-children", "60").base
 	st, err := store.Open(db, store.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -78,38 +58,14 @@ func TestBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	shots := artifacts(t)
 
 	for _, vp := range []struct {
 		name string
 		w, h int64
 	}{{"phone", 375, 812}, {"desktop", 1280, 800}} {
 		t.Run(vp.name, func(t *testing.T) {
-			// Chromium's helpers may still write to their profile as the test
-			// ends, so the profile is removed best-effort, not by t.TempDir.
-			profileDir, err := os.MkdirTemp("", "databank-chromium-")
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer os.RemoveAll(profileDir)
-			opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(bin), chromedp.NoSandbox,
-				chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-				chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.UserDataDir(profileDir))
-			actx, acancel := chromedp.NewExecAllocator(ctx, opts...)
-			defer acancel()
-			bctx, bcancel := chromedp.NewContext(actx)
-			defer bcancel()
-			bctx, tcancel := context.WithTimeout(bctx, 3*time.Minute) // generous: CI runs other packages meanwhile
-			defer tcancel()
-			shot := func(name string) chromedp.ActionFunc {
-				return chromedp.ActionFunc(func(ctx context.Context) error {
-					var buf []byte
-					if err := chromedp.FullScreenshot(&buf, 100).Do(ctx); err != nil {
-						return err
-					}
-					return os.WriteFile(filepath.Join(shots, vp.name+"-"+name+".png"), buf, 0o644)
-				})
-			}
+			bctx := chrome(t)
+			shot := func(name string) chromedp.ActionFunc { return screenshot(t, vp.name+"-"+name) }
 			var title, hello, results, profileName, withheld, opened, english string
 			err = chromedp.Run(bctx,
 				chromedp.EmulateViewport(vp.w, vp.h),
@@ -148,7 +104,7 @@ func TestBrowser(t *testing.T) {
 				shot("7-profile-en"),
 			)
 			if err != nil {
-				t.Fatalf("%v\n%s", err, logs.String())
+				t.Fatal(err)
 			}
 			if !strings.Contains(title, "Uşaq Hüquqları Məlumat Bankı") {
 				t.Errorf("landing title %q is not in Azerbaijani", title)
@@ -173,8 +129,6 @@ func TestBrowser(t *testing.T) {
 			}
 		})
 	}
-	cancel()
-	<-done
 }
 
 // romanise writes an Azerbaijani name the way an English form would.

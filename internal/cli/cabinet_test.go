@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/scfwca/databank/internal/cli"
 	"github.com/scfwca/databank/internal/store"
 )
 
@@ -70,23 +69,9 @@ func (b *browser) do(method, path string, body any, header map[string]string) (i
 }
 
 func TestCabinetsAuditAndAccessLog(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
+	ctx := context.Background()
 	db := filepath.Join(t.TempDir(), "databank.db")
-	addr := make(chan string, 1)
-	done := make(chan int, 1)
-	logs := &logBuffer{}
-	app := &cli.App{Stdout: io.Discard, Stderr: logs, Ready: func(a string) { addr <- a },
-		Env: func(k string) (string, bool) { return map[string]string{"DATABANK_DB": db}[k], k == "DATABANK_DB" }}
-	go func() {
-		done <- app.Run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--exchange-addr", "", "--demo", "--demo-children", "40"})
-	}()
-	base := "http://" + <-addr
-	for deadline := time.Now().Add(60 * time.Second); !strings.Contains(logs.String(), "demo: loaded"); time.Sleep(50 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("demo did not load: %s", logs.String())
-		}
-	}
+	base := serve(t, db, true, "--exchange-addr", "", "--demo", "--demo-children", "40").base
 	st, err := store.Open(db, store.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -171,6 +156,4 @@ func TestCabinetsAuditAndAccessLog(t *testing.T) {
 	if status, _ := auditor.do("GET", "/api/v1/children/"+childFIN, nil, nil); status != 404 {
 		t.Errorf("an auditor reading child data: %d; want not found", status)
 	}
-	cancel()
-	<-done
 }

@@ -2,16 +2,12 @@ package cli_test
 
 import (
 	"context"
-	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/scfwca/databank/internal/cli"
 	"github.com/scfwca/databank/internal/store"
 )
 
@@ -21,50 +17,15 @@ import (
 // stand-in for the phone, and sees it on the profile with its source;
 // the child's mother then sees that read in her access log.
 func TestBrowserDataEntry(t *testing.T) {
-	bin := chromium(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
 	db := filepath.Join(t.TempDir(), "databank.db")
-	addr := make(chan string, 1)
-	done := make(chan int, 1)
-	logs := &logBuffer{}
-	app := &cli.App{Stdout: io.Discard, Stderr: logs, Ready: func(a string) { addr <- a },
-		Env: func(k string) (string, bool) { return map[string]string{"DATABANK_DB": db}[k], k == "DATABANK_DB" }}
-	go func() {
-		done <- app.Run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--exchange-addr", "", "--demo", "--demo-children", "30"})
-	}()
-	base := "http://" + <-addr
-	for deadline := time.Now().Add(60 * time.Second); !strings.Contains(logs.String(), "demo: loaded"); time.Sleep(50 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("demo did not load: %s", logs.String())
-		}
-	}
+	base := serve(t, db, true, "--exchange-addr", "", "--demo", "--demo-children", "30").base
 	st, _ := store.Open(db, store.Options{})
 	var fin, mother string
 	st.DB().QueryRow(`SELECT fin, mother_fin FROM profiles WHERE fin <> '' AND birth_date < '2015-01-01' ORDER BY child_id LIMIT 1`).Scan(&fin, &mother)
 	st.Close()
 
-	profileDir, _ := os.MkdirTemp("", "databank-chromium-")
-	defer os.RemoveAll(profileDir)
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(bin), chromedp.NoSandbox,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.UserDataDir(profileDir))
-	actx, acancel := chromedp.NewExecAllocator(ctx, opts...)
-	defer acancel()
-	bctx, bcancel := chromedp.NewContext(actx)
-	defer bcancel()
-	bctx, tcancel := context.WithTimeout(bctx, 3*time.Minute) // generous: CI runs other packages meanwhile
-	defer tcancel()
-	shots := artifacts(t)
-	shot := func(name string) chromedp.ActionFunc {
-		return func(ctx context.Context) error {
-			var buf []byte
-			if err := chromedp.FullScreenshot(&buf, 100).Do(ctx); err != nil {
-				return err
-			}
-			return os.WriteFile(filepath.Join(shots, "entry-"+name+".png"), buf, 0o644)
-		}
-	}
+	bctx := chrome(t)
+	shot := func(name string) chromedp.ActionFunc { return screenshot(t, "entry-"+name) }
 	var firstTry, invalid, keptSchool, code, phoneCode, saved, profile, entryURL, reads string
 	err := chromedp.Run(bctx,
 		chromedp.EmulateViewport(375, 812),
@@ -129,7 +90,7 @@ func TestBrowserDataEntry(t *testing.T) {
 		shot("4-parent-reads"),
 	)
 	if err != nil {
-		t.Fatalf("%v\n%s", err, logs.String())
+		t.Fatal(err)
 	}
 	if !strings.Contains(firstTry, "Bu sahə mütləqdir") || invalid != "true" || keptSchool != "Bakı şəhəri 20 nömrəli tam orta məktəb" {
 		t.Errorf("the incomplete record: invalid=%q kept=%q\n%.400s", invalid, keptSchool, firstTry)
@@ -152,6 +113,4 @@ func TestBrowserDataEntry(t *testing.T) {
 	if n != 1 || batches != 1 {
 		t.Errorf("%d web records and %d signed batches; want 1 and 1", n, batches)
 	}
-	cancel()
-	<-done
 }

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/scfwca/databank/internal/audit"
-	"github.com/scfwca/databank/internal/cli"
 	"github.com/scfwca/databank/internal/store"
 )
 
@@ -31,21 +30,7 @@ func TestLoginFlow(t *testing.T) {
 	if code, _, e := run(t, ctx, db, "generate", "--children", "20", "--seed", "3"); code != 0 {
 		t.Fatal(e)
 	}
-	addr := make(chan string, 1)
-	done := make(chan int, 1)
-	logs := &logBuffer{}
-	app := &cli.App{Stdout: io.Discard, Stderr: logs, Ready: func(a string) { addr <- a },
-		Env: func(k string) (string, bool) { return map[string]string{"DATABANK_DB": db}[k], k == "DATABANK_DB" }}
-	go func() { done <- app.Run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--exchange-addr", ""}) }()
-	var base string
-	select {
-	case a := <-addr:
-		base = "http://" + a
-	case code := <-done:
-		t.Fatalf("serve exited %d: %s", code, logs.String())
-	case <-time.After(20 * time.Second):
-		t.Fatal("serve did not start")
-	}
+	base := serve(t, db, false, "--exchange-addr", "").base
 
 	jar, _ := cookiejar.New(nil)
 	browser := &http.Client{Jar: jar, Timeout: 10 * time.Second,
@@ -125,6 +110,4 @@ func TestLoginFlow(t *testing.T) {
 	if persons != 1 || after.Audit != before.Audit+1 {
 		t.Errorf("forged callback: %d persons, audit %d → %d", persons, before.Audit, after.Audit)
 	}
-	cancel()
-	<-done
 }
