@@ -38,15 +38,10 @@ type Cabinet struct {
 // Login opens (at the first login, creates) the e-cabinet of the person
 // the single sign-on vouched for; it is audited.
 func (s *Service) Login(ctx context.Context, fin, name string) (*Cabinet, error) {
-	p, _, err := s.store.Login(ctx, fin, name, audit.Actor{Kind: audit.Person, ID: fin})
-	if err != nil {
+	if _, _, err := s.store.Login(ctx, fin, name, audit.Actor{Kind: audit.Person, ID: fin}); err != nil {
 		return nil, err
 	}
-	roles, err := s.store.StaffRoles(ctx, fin)
-	if err != nil {
-		return nil, err
-	}
-	return &Cabinet{Person: p, Roles: roles}, nil
+	return s.Cabinet(ctx, fin)
 }
 
 // Cabinet returns a person's e-cabinet.

@@ -186,13 +186,8 @@ func selector(key string) (map[string]any, error) {
 // EntryStatus shows the signing step: the verification code to compare on
 // the device, and the button to go on once confirmed.
 func (h *Handler) EntryStatus(w http.ResponseWriter, r *http.Request, v *Viewer) {
-	x := h.entries.get(r.PathValue("id"))
-	if x == nil || x.fin != v.FIN {
-		h.Fail(w, r, v, fault.E("web.EntryStatus", fault.NotFound, i18n.T("Belə daxiletmə yoxdur", "There is no such entry", "Такой записи нет")))
-		return
-	}
-	if x.done != "" {
-		http.Redirect(w, r, x.done, http.StatusSeeOther)
+	x := h.pendingEntry(w, r, v)
+	if x == nil {
 		return
 	}
 	res, _ := h.signing.Signer.Result(r.Context(), x.request.ID)
@@ -204,13 +199,8 @@ func (h *Handler) EntryStatus(w http.ResponseWriter, r *http.Request, v *Viewer)
 // signature verified and kept as evidence — and returns to the profile.
 // Completing twice stores one record.
 func (h *Handler) EntryComplete(w http.ResponseWriter, r *http.Request, v *Viewer) {
-	x := h.entries.get(r.PathValue("id"))
-	if x == nil || x.fin != v.FIN {
-		h.Fail(w, r, v, fault.E("web.EntryComplete", fault.NotFound, i18n.T("Belə daxiletmə yoxdur", "There is no such entry", "Такой записи нет")))
-		return
-	}
-	if x.done != "" {
-		http.Redirect(w, r, x.done, http.StatusSeeOther)
+	x := h.pendingEntry(w, r, v)
+	if x == nil {
 		return
 	}
 	res, err := h.signing.Signer.Result(r.Context(), x.request.ID)
@@ -224,6 +214,23 @@ func (h *Handler) EntryComplete(w http.ResponseWriter, r *http.Request, v *Viewe
 	}
 	x.done = "/children/" + url.PathEscape(x.key) + "?saved=" + x.category
 	http.Redirect(w, r, x.done, http.StatusSeeOther)
+}
+
+var msgNoEntry = i18n.T("Belə daxiletmə yoxdur", "There is no such entry", "Такой записи нет")
+
+// pendingEntry returns the person's entry being signed; for an unknown
+// entry, or one already stored, it answers itself and returns nil.
+func (h *Handler) pendingEntry(w http.ResponseWriter, r *http.Request, v *Viewer) *entry {
+	x := h.entries.get(r.PathValue("id"))
+	if x == nil || x.fin != v.FIN {
+		h.Fail(w, r, v, fault.E("web.entry", fault.NotFound, msgNoEntry))
+		return nil
+	}
+	if x.done != "" {
+		http.Redirect(w, r, x.done, http.StatusSeeOther)
+		return nil
+	}
+	return x
 }
 
 var msgNotYours = i18n.T("İmza daxil olmuş şəxsə aid deyil", "The signature is not the signed-in person's", "Подпись не принадлежит вошедшему лицу")
