@@ -78,3 +78,18 @@ var AppealStatuses = newList("appeal_status", i18n.T("Müraciətin vəziyyəti",
 	item("closed", "Bağlanıb", "Closed", "Закрыто"),
 	item("forwarded", "Aidiyyəti üzrə göndərilib", "Forwarded to the competent body", "Направлено по принадлежности"),
 )
+
+// ReadPurposes are the reasons a person may give for opening a child's
+// health, justice or care data, beside or instead of a case or appeal
+// number; the reason is kept in the audit log.
+var ReadPurposes = newList("read_purpose", i18n.T("Oxuma məqsədi", "Purpose of reading", "Цель чтения"), nil,
+	item("case_work", "Uşağın işi üzrə iş", "Work on the child's case", "Работа по делу ребёнка"),
+	item("appeal_review", "Müraciətə baxılması", "Examining an appeal", "Рассмотрение обращения"),
+	item("protection_assessment", "Uşağın müdafiəyə ehtiyacının qiymətləndirilməsi", "Assessing the child's need of protection", "Оценка потребности ребёнка в защите"),
+	item("guardianship_decision", "Qəyyumluq və himayə qərarının hazırlanması", "Preparing a guardianship or custody decision", "Подготовка решения об опеке или попечительстве"),
+	item("health_followup", "Sağlamlığın izlənməsi", "Following the child's health", "Наблюдение за здоровьем ребёнка"),
+	item("social_assistance", "Sosial yardım və xidmətlərin təyini", "Assigning social assistance or services", "Назначение социальной помощи или услуг"),
+	item("school_support", "Təhsildə dəstək", "Support in education", "Поддержка в обучении"),
+	item("court_proceedings", "Məhkəmə icraatı", "Court proceedings", "Судебное производство"),
+	item("official_inquiry", "Dövlət orqanının rəsmi sorğusu", "An official inquiry of a state body", "Официальный запрос государственного органа"),
+)

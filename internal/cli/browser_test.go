@@ -92,7 +92,8 @@ func TestBrowser(t *testing.T) {
 				chromedp.Text(`#child-name`, &profileName),
 				chromedp.Text(`.purpose`, &withheld),
 				shot("5-profile"),
-				chromedp.SendKeys(`#purpose`, "Tibbi müayinənin yoxlanması, iş 2026/118"),
+				chromedp.SetValue(`#reason`, "health_followup", chromedp.ByID),
+				chromedp.SendKeys(`#purpose`, "iş 2026/118"),
 				chromedp.Submit(`#purpose`),
 				chromedp.WaitVisible(`details.health`, chromedp.ByQuery), // shown only once the purpose is given
 				chromedp.TextContent(`main`, &opened, chromedp.ByQuery),

@@ -48,6 +48,8 @@ var messages = map[string]i18n.Text{
 	"purpose.title":     i18n.T("Həssas məlumatlar", "Sensitive data", "Чувствительные данные"),
 	"purpose.why":       i18n.T("Sağlamlıq, ədliyyə və himayə məlumatlarını açmaq üçün məqsədi göstərin: iş və ya müraciət nömrəsi, ya da səbəb. Məqsəd audit jurnalına yazılır.", "To open health, justice and care data, state the purpose: a case or appeal number, or a reason. The purpose is recorded in the audit log.", "Чтобы открыть данные о здоровье, правосудии и опеке, укажите цель: номер дела или обращения, либо причину. Цель записывается в журнал аудита."),
 	"purpose.label":     i18n.T("Məqsəd", "Purpose", "Цель"),
+	"purpose.reason":    i18n.T("Səbəb", "Reason", "Причина"),
+	"purpose.case":      i18n.T("İş və ya müraciət nömrəsi", "Case or appeal number", "Номер дела или обращения"),
 	"purpose.open":      i18n.T("Aç", "Open", "Открыть"),
 	"purpose.hidden":    i18n.T("%d kateqoriya gizlidir", "%d categories are hidden", "Скрыто категорий: %d"),
 	"entry.title":       i18n.T("Məlumat daxil edin", "Enter data", "Ввод данных"),

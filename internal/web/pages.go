@@ -99,7 +99,7 @@ func (h *Handler) Child(w http.ResponseWriter, r *http.Request, v *Viewer) {
 			asOf = d
 		}
 	}
-	purpose := strings.TrimSpace(r.URL.Query().Get("purpose"))
+	purpose := readPurpose(r.URL.Query(), lang)
 	view, err := h.registry.Profile(r.Context(), registry.Reader{Actor: v.Actor, Subject: v.Subject, Purpose: purpose}, r.PathValue("key"), asOf)
 	if err != nil {
 		h.Fail(w, r, v, err)
@@ -255,4 +255,20 @@ func (h *Handler) History(w http.ResponseWriter, r *http.Request, v *Viewer) {
 			Rows: rows(c, rec.Data, lang), Action: rec.Action})
 	}
 	h.render(w, r, "history", http.StatusOK, v, "history.title", map[string]any{"Category": c, "Records": recs, "Key": r.PathValue("key")})
+}
+
+// readPurpose is the purpose a reader gave: a reason from the list, a
+// case or appeal number, or both ("purpose" carries one already made).
+func readPurpose(q url.Values, lang i18n.Lang) string {
+	if p := strings.TrimSpace(q.Get("purpose")); p != "" {
+		return p
+	}
+	var parts []string
+	if it, ok := classifier.ReadPurposes.Lookup(q.Get("reason")); ok {
+		parts = append(parts, it.Name.AZ)
+	}
+	if c := strings.TrimSpace(q.Get("case")); c != "" {
+		parts = append(parts, c)
+	}
+	return strings.Join(parts, " · ")
 }

@@ -178,6 +178,7 @@ func (h *Handler) funcs() template.FuncMap {
 		"care":       func(lang i18n.Lang, code string) string { return classifierName(classifier.CareForms, code, lang) },
 		"org":        h.orgName,
 		"regions":    func() []classifier.Item { return classifier.Regions.Items },
+		"purposes":   func() []classifier.Item { return classifier.ReadPurposes.Items },
 		"categories": func() []*category.Category { return category.All() },
 		"langs":      func() []i18n.Lang { return i18n.Langs },
 	}
