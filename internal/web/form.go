@@ -66,7 +66,7 @@ func fields(c *category.Category, lang i18n.Lang, values url.Values, errs map[st
 			case "array":
 				continue
 			}
-			f := Field{Name: name, Label: strings.ReplaceAll(strings.ReplaceAll(name, ".", " › "), "_", " "), Required: required,
+			f := Field{Name: name, Label: FieldLabel(name, lang), Required: required,
 				Value: values.Get(name), Error: errs[name], Kind: "text"}
 			if f.Error == "" && carry != "" {
 				f.Error, carry = carry, ""

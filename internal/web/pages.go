@@ -134,15 +134,16 @@ func (h *Handler) Child(w http.ResponseWriter, r *http.Request, v *Viewer) {
 }
 
 // rows flattens a record's data into labelled lines, showing classifier
-// codes by their names in the reader's language.
+// codes by their names, and dates and amounts as the reader's language
+// writes them.
 func rows(c *category.Category, data json.RawMessage, lang i18n.Lang) []Row {
 	var m map[string]any
 	if json.Unmarshal(data, &m) != nil {
 		return nil
 	}
-	classes := map[string]string{}
+	kinds := map[string]string{}
 	if c != nil {
-		collectClassifiers(c.Schema(), "", classes)
+		collectKinds(c.Schema(), "", kinds)
 	}
 	var out []Row
 	var walk func(prefix string, v any)
@@ -163,19 +164,51 @@ func rows(c *category.Category, data json.RawMessage, lang i18n.Lang) []Row {
 			}
 		default:
 			val := fmt.Sprint(v)
-			if code, ok := classes[stripIndex(prefix)]; ok {
-				if l, ok := classifier.Get(code); ok {
+			switch kind := kinds[stripIndex(prefix)]; {
+			case strings.HasPrefix(kind, "classifier:"):
+				if l, ok := classifier.Get(strings.TrimPrefix(kind, "classifier:")); ok {
 					val = classifierName(l, val, lang)
 				}
+			case kind == "date":
+				val = formatDate(lang, val)
+			case kind == "money":
+				val = formatMoney(lang, val)
 			}
 			if b, ok := v.(bool); ok {
 				val = map[bool]string{true: messages["yes"].In(lang), false: messages["no"].In(lang)}[b]
 			}
-			out = append(out, Row{Label: strings.ReplaceAll(prefix, "_", " "), Value: val})
+			out = append(out, Row{Label: FieldLabel(strings.ReplaceAll(stripIndex(prefix), " › ", "."), lang), Value: val})
 		}
 	}
 	walk("", m)
 	return out
+}
+
+// formatMoney writes an amount of manats as the language writes it:
+// "1 234,50 ₼" in Azerbaijani and Russian, "₼1,234.50" in English.
+func formatMoney(lang i18n.Lang, s string) string {
+	m, err := category.ParseMoney(s)
+	if err != nil {
+		return s
+	}
+	whole, frac := int64(m)/100, int64(m)%100
+	digits := strconv.FormatInt(whole, 10)
+	sep, dec := "\u00a0", ","
+	if lang == i18n.EN {
+		sep, dec = ",", "."
+	}
+	var b strings.Builder
+	for i, r := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteString(sep)
+		}
+		b.WriteRune(r)
+	}
+	amount := fmt.Sprintf("%s%s%02d", b.String(), dec, frac)
+	if lang == i18n.EN {
+		return "₼" + amount
+	}
+	return amount + "\u00a0₼"
 }
 
 func join(prefix, k string) string {
@@ -198,22 +231,34 @@ func stripIndex(p string) string {
 	return strings.Join(parts, " › ")
 }
 
-// collectClassifiers maps the paths of a schema's fields to their
-// classifiers.
-func collectClassifiers(schema map[string]any, prefix string, out map[string]string) {
+// collectKinds maps the paths of a schema's fields to what they hold:
+// "classifier:CODE", "date" or "money".
+func collectKinds(schema map[string]any, prefix string, out map[string]string) {
 	props, _ := schema["properties"].(map[string]any)
 	for k, p := range props {
 		ps, _ := p.(map[string]any)
-		if code, ok := ps["x-classifier"].(string); ok {
-			out[join(prefix, k)] = code
+		path := join(prefix, k)
+		kind := func(s map[string]any) string {
+			switch {
+			case s["x-classifier"] != nil:
+				return "classifier:" + s["x-classifier"].(string)
+			case s["format"] == "date":
+				return "date"
+			case s["description"] == "AZN, exact decimal":
+				return "money"
+			}
+			return ""
+		}
+		if kd := kind(ps); kd != "" {
+			out[path] = kd
 		}
 		if items, ok := ps["items"].(map[string]any); ok {
-			if code, ok := items["x-classifier"].(string); ok {
-				out[join(prefix, k)] = code
+			if kd := kind(items); kd != "" {
+				out[path] = kd
 			}
-			collectClassifiers(items, join(prefix, k), out)
+			collectKinds(items, path, out)
 		}
-		collectClassifiers(ps, join(prefix, k), out)
+		collectKinds(ps, path, out)
 	}
 }
 

@@ -1,0 +1,53 @@
+package web
+
+import (
+	"testing"
+
+	"github.com/scfwca/databank/internal/category"
+	"github.com/scfwca/databank/internal/i18n"
+)
+
+func TestFormatMoney(t *testing.T) {
+	for _, tc := range []struct {
+		lang     i18n.Lang
+		in, want string
+	}{
+		{i18n.AZ, "312.50", "312,50\u00a0₼"},
+		{i18n.RU, "1234567.05", "1\u00a0234\u00a0567,05\u00a0₼"},
+		{i18n.EN, "1234567.05", "₼1,234,567.05"},
+		{i18n.EN, "0.07", "₼0.07"},
+		{i18n.AZ, "not money", "not money"},
+	} {
+		if got := formatMoney(tc.lang, tc.in); got != tc.want {
+			t.Errorf("formatMoney(%s, %q) = %q; want %q", tc.lang, tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestRowsShowValuesAsPeopleRead checks that a record's rows name
+// classifier codes, and write dates and amounts, in the reader's language.
+func TestRowsShowValuesAsPeopleRead(t *testing.T) {
+	data := []byte(`{"kind":"benefit","benefit_type":"disability_child","amount":"1200.00","assigned_on":"2023-08-01","recipient":"mother"}`)
+	got := map[string]string{}
+	for _, r := range rows(category.CatPensionBenefits, data, i18n.AZ) {
+		got[r.Value] = r.Label
+	}
+	for _, want := range []string{"1\u00a0200,00\u00a0₼", "01.08.2023"} {
+		if _, ok := got[want]; !ok {
+			t.Errorf("no row %q in %v", want, got)
+		}
+	}
+	if _, ok := got["disability_child"]; ok {
+		t.Errorf("a classifier code shown raw: %v", got)
+	}
+	en := rows(category.CatPensionBenefits, data, i18n.EN)
+	found := false
+	for _, r := range en {
+		if r.Value == "1 Aug 2023" {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("English dates: %+v", en)
+	}
+}
