@@ -91,7 +91,7 @@ func fields(c *category.Category, lang i18n.Lang, values url.Values, errs map[st
 			case p["enum"] != nil:
 				f.Kind = "select"
 				for _, v := range p["enum"].([]string) {
-					f.Options = append(f.Options, Option{Value: v, Label: strings.ReplaceAll(v, "_", " ")})
+					f.Options = append(f.Options, Option{Value: v, Label: enumLabel(v, lang)})
 				}
 			}
 			out = append(out, f)

@@ -173,6 +173,8 @@ func rows(c *category.Category, data json.RawMessage, lang i18n.Lang) []Row {
 				val = formatDate(lang, val)
 			case kind == "money":
 				val = formatMoney(lang, val)
+			case kind == "enum":
+				val = enumLabel(val, lang)
 			}
 			if b, ok := v.(bool); ok {
 				val = map[bool]string{true: messages["yes"].In(lang), false: messages["no"].In(lang)}[b]
@@ -246,6 +248,8 @@ func collectKinds(schema map[string]any, prefix string, out map[string]string) {
 				return "date"
 			case s["description"] == "AZN, exact decimal":
 				return "money"
+			case s["enum"] != nil:
+				return "enum"
 			}
 			return ""
 		}

@@ -51,3 +51,43 @@ func TestRowsShowValuesAsPeopleRead(t *testing.T) {
 		t.Errorf("English dates: %+v", en)
 	}
 }
+
+// TestEveryEnumValueHasALabel walks every category's schema: each value
+// of a plain enumeration is named in every language.
+func TestEveryEnumValueHasALabel(t *testing.T) {
+	var walk func(schema map[string]any)
+	walk = func(schema map[string]any) {
+		if vals, ok := schema["enum"].([]string); ok && schema["x-classifier"] == nil {
+			for _, v := range vals {
+				l, ok := enumLabels[v]
+				if v != "1/4" && v != "1/3" && v != "1/2" && (!ok || l.AZ == "" || l.EN == "" || l.RU == "") {
+					t.Errorf("enumeration value %q has no label in every language", v)
+				}
+			}
+		}
+		if props, ok := schema["properties"].(map[string]any); ok {
+			for _, p := range props {
+				walk(p.(map[string]any))
+			}
+		}
+		if items, ok := schema["items"].(map[string]any); ok {
+			walk(items)
+		}
+	}
+	for _, c := range category.All() {
+		walk(c.Schema())
+	}
+	if got := rows(category.CatGuardianship, []byte(`{"form":"custody","guardians":[{"relation":"grandparent"}]}`), i18n.AZ); len(got) == 0 {
+		t.Fatal("no rows")
+	} else {
+		found := false
+		for _, r := range got {
+			if r.Value == "baba və ya nənə" {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("the relation is not named: %+v", got)
+		}
+	}
+}
