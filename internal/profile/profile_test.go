@@ -2,6 +2,8 @@ package profile
 
 import (
 	"encoding/json"
+	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -105,5 +107,43 @@ func TestProject(t *testing.T) {
 	h := Hints{Name: category.PersonName{Given: "Aysel", Family: "Quliyeva"}, BirthDate: category.MustDate("2019-05-05")}
 	if s := Project(nil, "", h, category.MustDate("2026-01-01")); s.Name.Given != "Aysel" || s.BirthDate != h.BirthDate {
 		t.Errorf("hints not shown: %+v", s)
+	}
+}
+
+// TestSummaryReadsOnlyItsCategories holds SummaryCategories to what
+// Project reads: the store carries payloads of only those categories to
+// it, so a category missing from the list would silently drop out of
+// every summary.
+func TestSummaryReadsOnlyItsCategories(t *testing.T) {
+	for _, code := range SummaryCategories {
+		if _, ok := category.Lookup(code); !ok {
+			t.Errorf("SummaryCategories names %q, which is no category", code)
+		}
+	}
+	// Children with the examples of one category each, and one with the
+	// examples of all of them.
+	var sets [][]Fact
+	var all []Fact
+	for _, c := range category.All() {
+		var facts []Fact
+		for _, ex := range c.Examples() {
+			f := Fact{ID: int64(len(all) + 1), Category: c.Code, Sender: "s", SourceID: fmt.Sprint(len(all)), Action: Upsert,
+				EffectiveDate: category.MustDate("2020-01-01"), Payload: ex, Current: true}
+			facts, all = append(facts, f), append(all, f)
+		}
+		sets = append(sets, facts)
+	}
+	on := category.MustDate("2026-01-01")
+	for _, facts := range append(sets, all) {
+		want := Project(facts, "", Hints{}, on)
+		bare := slices.Clone(facts)
+		for i := range bare {
+			if !slices.Contains(SummaryCategories, bare[i].Category) {
+				bare[i].Payload = nil
+			}
+		}
+		if got := Project(bare, "", Hints{}, on); got != want {
+			t.Errorf("%s: without the payloads of other categories the summary is\n%+v\nwant\n%+v", facts[0].Category, got, want)
+		}
 	}
 }

@@ -35,6 +35,11 @@ type Summary struct {
 // deprived of parental care with no care form decided yet.
 const CareDeprived = "deprived_of_parental_care"
 
+// SummaryCategories are the categories whose payloads Project reads; of
+// the others it needs only that they are present.
+var SummaryCategories = []string{"birth_registration", "residence_permit", "mother", "father", "identity_card",
+	"refugee_card", "guardianship", "parental_care_registry", "death"}
+
 // Project computes the summary of a child on date on from the facts it
 // knew then (see Knows), the FIN the child is known by, and the hints of
 // keyless records.

@@ -153,6 +153,25 @@ func defaultParticipant(code string) *participant.Participant { return defaults[
 // field.
 func (s *Service) Prepare(ctx context.Context, from Sender, raw []byte) (store.Submission, *Record, error) {
 	today := category.Today(s.now())
+	r, cat, err := decodeRecord(raw, today)
+	if err != nil {
+		return store.Submission{}, r, err
+	}
+	state, known, err := s.store.ChildState(ctx, r.Child.keys())
+	if err != nil {
+		return store.Submission{}, r, err
+	}
+	sub, err := s.complete(from, r, cat, state, known, today)
+	if err == nil {
+		detail, _ := json.Marshal(map[string]string{"batch": from.BatchID, "source_id": r.SourceID, "action": r.Action})
+		sub.Detail = string(detail)
+	}
+	return sub, r, err
+}
+
+// decodeRecord decodes and validates a record's envelope, naming every
+// wrong field of it and of its payload.
+func decodeRecord(raw []byte, today category.Date) (*Record, *category.Category, error) {
 	var r Record
 	errs := category.Decode(raw, &r, category.Context{Today: today}, "")
 	if len(errs) > 0 {
@@ -163,25 +182,28 @@ func (s *Service) Prepare(ctx context.Context, from Sender, raw []byte) (store.S
 				errs = append(errs, fault.FieldsOf(err)...)
 			}
 		}
-		return store.Submission{}, &r, fault.E("registry.Prepare", fault.Invalid, errs)
+		return &r, nil, fault.E("registry.Prepare", fault.Invalid, errs)
 	}
 	cat, ok := category.Lookup(r.Category)
 	if !ok {
-		return store.Submission{}, &r, fault.E("registry.Prepare", fault.Invalid, category.Problem("category", "unknown_category"))
+		return &r, nil, fault.E("registry.Prepare", fault.Invalid, category.Problem("category", "unknown_category"))
 	}
+	return &r, cat, nil
+}
+
+// complete validates a decoded record against the child it is about (its
+// stored summary, when known) and the sender's rights, and makes the
+// submission of it.
+func (s *Service) complete(from Sender, r *Record, cat *category.Category, state profile.Summary, known bool, today category.Date) (store.Submission, error) {
 	keys := r.Child.keys()
-	state, known, err := s.store.ChildState(ctx, keys)
-	if err != nil {
-		return store.Submission{}, &r, err
-	}
 	if d := access.Decide(from.subject(), access.Write, cat, accessChild(state), today); !d.Allow {
 		if d.Reason == access.ReasonCompetence {
-			return store.Submission{}, &r, fault.E("registry.Prepare", fault.Forbidden, category.Problem("category", "forbidden_category"))
+			return store.Submission{}, fault.E("registry.Prepare", fault.Forbidden, category.Problem("category", "forbidden_category"))
 		}
-		return store.Submission{}, &r, fault.E("registry.Prepare", fault.Forbidden, category.Problem("child", "access_denied", d.Reason))
+		return store.Submission{}, fault.E("registry.Prepare", fault.Forbidden, category.Problem("child", "access_denied", d.Reason))
 	}
 	if len(keys) == 0 && (r.Child.Name == nil || r.Child.BirthDate.IsZero()) {
-		return store.Submission{}, &r, fault.E("registry.Prepare", fault.Invalid, category.Problem("child", "child_key_missing"))
+		return store.Submission{}, fault.E("registry.Prepare", fault.Invalid, category.Problem("child", "child_key_missing"))
 	}
 	f := profile.Fact{
 		Category: cat.Code, Sender: from.Participant, SourceID: r.SourceID, Action: r.Action,
@@ -192,16 +214,16 @@ func (s *Service) Prepare(ctx context.Context, from Sender, raw []byte) (store.S
 	}
 	if r.Action == profile.Upsert {
 		if len(r.Data) == 0 {
-			return store.Submission{}, &r, fault.E("registry.Prepare", fault.Invalid, category.Problem("data", "required"))
+			return store.Submission{}, fault.E("registry.Prepare", fault.Invalid, category.Problem("data", "required"))
 		}
-		birth := birthDate(cat, r, state.BirthDate, known)
+		birth := birthDate(cat, *r, state.BirthDate, known)
 		vctx := category.Context{Today: today, BirthDate: birth, Effective: r.EffectiveDate}
 		canon, payload, err := cat.Canonical(r.Data, vctx, "data")
 		if err != nil {
-			return store.Submission{}, &r, err
+			return store.Submission{}, err
 		}
 		if bd := birth; !bd.IsZero() && r.EffectiveDate.Before(bd) {
-			return store.Submission{}, &r, fault.E("registry.Prepare", fault.Invalid, category.Problem("effective_date", "before_birth"))
+			return store.Submission{}, fault.E("registry.Prepare", fault.Invalid, category.Problem("effective_date", "before_birth"))
 		}
 		f.Payload = canon
 		keys = append(keys, payloadKeys(payload, keys)...)
@@ -212,8 +234,7 @@ func (s *Service) Prepare(ctx context.Context, from Sender, raw []byte) (store.S
 	if r.Child.Name != nil {
 		hints = profile.Hints{Name: *r.Child.Name, BirthDate: r.Child.BirthDate, MotherFIN: r.Child.MotherFIN}
 	}
-	detail, _ := json.Marshal(map[string]string{"batch": from.BatchID, "source_id": r.SourceID, "action": r.Action})
-	return store.Submission{Keys: keys, Hints: hints, Fact: f, Actor: from.Actor, Detail: string(detail)}, &r, nil
+	return store.Submission{Keys: keys, Hints: hints, Fact: f, Actor: from.Actor}, nil
 }
 
 // birthDate is the child's birth date for the age rules: from the
@@ -304,17 +325,44 @@ func (s *Service) SubmitBatch(ctx context.Context, from Sender, raws [][]byte, d
 	var subs []store.Submission
 	var index []int
 	var rejected []string
+	refuse := func(i int, source string, err error) {
+		out[i] = Outcome{SourceID: source, Status: Rejected, Errors: fault.FieldsOf(err)}
+		rejected = append(rejected, rejection(source, out[i].Errors))
+	}
+	// Decode every record, then look up all the children they name at
+	// once, then validate each against its child.
+	today := category.Today(s.now())
+	recs := make([]*Record, len(raws))
+	cats := make([]*category.Category, len(raws))
+	var keys []profile.Key
 	for i, raw := range raws {
-		sub, rec, err := s.Prepare(ctx, from, raw)
+		r, cat, err := decodeRecord(raw, today)
+		if err != nil {
+			refuse(i, r.SourceID, err)
+			continue
+		}
+		recs[i], cats[i] = r, cat
+		keys = append(keys, r.Child.keys()...)
+	}
+	states, err := s.store.ChildStates(ctx, keys)
+	if err != nil {
+		return nil, err
+	}
+	for i, r := range recs {
+		if r == nil {
+			continue
+		}
+		keys := r.Child.keys()
+		state, known := states.Of(keys)
+		sub, err := s.complete(from, r, cats[i], state, known, today)
 		if err != nil {
 			if k := fault.KindOf(err); k != fault.Invalid && k != fault.Forbidden {
 				return nil, err
 			}
-			out[i] = Outcome{SourceID: rec.SourceID, Status: Rejected, Errors: fault.FieldsOf(err)}
-			rejected = append(rejected, rejection(rec.SourceID, out[i].Errors))
+			refuse(i, r.SourceID, err)
 			continue
 		}
-		out[i].SourceID = rec.SourceID
+		out[i].SourceID = r.SourceID
 		subs = append(subs, sub)
 		index = append(index, i)
 	}

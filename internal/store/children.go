@@ -113,46 +113,6 @@ func keysOf(ctx context.Context, q querier, id int64) ([]profile.Key, error) {
 	return keys, rows.Err()
 }
 
-// reproject recomputes a child's summary from its current facts and
-// stores it, in the transaction of the change that called for it.
-func (s *Store) reproject(ctx context.Context, tx querier, childID int64) error {
-	c, err := readChild(ctx, tx, childID)
-	if err != nil {
-		return err
-	}
-	if c.MergedInto != 0 {
-		_, err := tx.ExecContext(ctx, `DELETE FROM profiles WHERE child_id = $1`, childID)
-		return err
-	}
-	fin := ""
-	for _, k := range c.Keys {
-		if k.Kind == profile.KeyFIN {
-			fin = k.Value
-		}
-	}
-	sum := profile.Project(profile.Knows(c.Facts, category.Date{}), fin, c.Hints, category.Today(s.now()))
-	status := "active"
-	if sum.Deceased {
-		status = "deceased"
-	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO profiles (child_id, fin, given_name, family_name, patronymic, name_key,
-		family_root, birth_date, sex, citizenship, region, district, care_status, mother_fin, father_fin, categories,
-		status, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
-		ON CONFLICT (child_id) DO UPDATE SET fin = excluded.fin, given_name = excluded.given_name,
-		family_name = excluded.family_name, patronymic = excluded.patronymic, name_key = excluded.name_key,
-		family_root = excluded.family_root, birth_date = excluded.birth_date, sex = excluded.sex,
-		citizenship = excluded.citizenship, region = excluded.region, district = excluded.district,
-		care_status = excluded.care_status, mother_fin = excluded.mother_fin, father_fin = excluded.father_fin,
-		categories = excluded.categories,
-		status = CASE WHEN profiles.status = 'archived' THEN profiles.status ELSE excluded.status END,
-		updated_at = excluded.updated_at`,
-		childID, sum.FIN, sum.Name.Given, sum.Name.Family, sum.Name.Patronymic, sum.NameKey, sum.FamilyRoot,
-		sum.BirthDate.String(), sum.Sex, sum.Citizenship, sum.Region, sum.District, sum.CareStatus, sum.MotherFIN,
-		sum.FatherFIN, sum.Categories, status, micros(s.now()))
-	return err
-}
-
 // StoredSummary returns the summary row kept for a child, as search and
 // reports see it.
 func (s *Store) StoredSummary(ctx context.Context, childID int64) (profile.Summary, string, error) {
@@ -166,14 +126,24 @@ func (s *Store) StoredSummary(ctx context.Context, childID int64) (profile.Summa
 	return sum, sum.Status, nil
 }
 
-func storedSummary(ctx context.Context, q querier, childID int64) (profile.Summary, error) {
+const summaryColumns = `fin, given_name, family_name, patronymic, name_key, family_root, birth_date,
+	sex, citizenship, region, district, care_status, mother_fin, father_fin, categories, status`
+
+// joinedSummaryColumns are summaryColumns of a profile that may be
+// missing from a LEFT JOIN, as empty values.
+const joinedSummaryColumns = `coalesce(p.fin, ''), coalesce(p.given_name, ''), coalesce(p.family_name, ''),
+	coalesce(p.patronymic, ''), coalesce(p.name_key, ''), coalesce(p.family_root, ''), coalesce(p.birth_date, ''),
+	coalesce(p.sex, ''), coalesce(p.citizenship, ''), coalesce(p.region, ''), coalesce(p.district, ''),
+	coalesce(p.care_status, ''), coalesce(p.mother_fin, ''), coalesce(p.father_fin, ''), coalesce(p.categories, 0),
+	coalesce(p.status, '')`
+
+// scanSummary scans the extra columns, then summaryColumns.
+func scanSummary(r scanner, extra ...any) (profile.Summary, error) {
 	var sum profile.Summary
 	var bd string
-	err := q.QueryRowContext(ctx, `SELECT fin, given_name, family_name, patronymic, name_key, family_root, birth_date,
-		sex, citizenship, region, district, care_status, mother_fin, father_fin, categories, status
-		FROM profiles WHERE child_id = $1`, childID).Scan(&sum.FIN, &sum.Name.Given, &sum.Name.Family, &sum.Name.Patronymic,
+	err := r.Scan(append(extra, &sum.FIN, &sum.Name.Given, &sum.Name.Family, &sum.Name.Patronymic,
 		&sum.NameKey, &sum.FamilyRoot, &bd, &sum.Sex, &sum.Citizenship, &sum.Region, &sum.District, &sum.CareStatus,
-		&sum.MotherFIN, &sum.FatherFIN, &sum.Categories, &sum.Status)
+		&sum.MotherFIN, &sum.FatherFIN, &sum.Categories, &sum.Status)...)
 	if err != nil {
 		return sum, err
 	}
@@ -184,29 +154,92 @@ func storedSummary(ctx context.Context, q querier, childID int64) (profile.Summa
 	return sum, nil
 }
 
+func storedSummary(ctx context.Context, q querier, childID int64) (profile.Summary, error) {
+	return scanSummary(q.QueryRowContext(ctx, `SELECT `+summaryColumns+` FROM profiles WHERE child_id = $1`, childID))
+}
+
 // ChildState returns the stored summary of the child the first known key
 // names, and whether there is one: what validation and the access policy
 // need before a record about the child is written.
 func (s *Store) ChildState(ctx context.Context, keys []profile.Key) (profile.Summary, bool, error) {
-	for _, k := range keys {
-		var id int64
-		err := s.reads.QueryRowContext(ctx, `SELECT child_id FROM child_keys WHERE kind = $1 AND value = $2`, k.Kind, k.Value).Scan(&id)
-		if errors.Is(err, sql.ErrNoRows) {
-			continue
-		}
-		if err != nil {
-			return profile.Summary{}, false, s.classify("store.ChildState", err)
-		}
-		sum, err := storedSummary(ctx, s.reads, id)
-		if errors.Is(err, sql.ErrNoRows) {
-			return profile.Summary{}, false, nil
-		}
-		if err != nil {
-			return profile.Summary{}, false, s.classify("store.ChildState", err)
-		}
-		return sum, true, nil
+	st, err := s.ChildStates(ctx, keys)
+	if err != nil {
+		return profile.Summary{}, false, err
 	}
-	return profile.Summary{}, false, nil
+	sum, ok := st.Of(keys)
+	return sum, ok, nil
+}
+
+// States are the stored summaries of the children some keys name.
+type States struct {
+	owned    map[profile.Key]bool
+	profiles map[profile.Key]profile.Summary
+}
+
+// Of is ChildState of keys: the summary of the child the first of the keys
+// held by a child names, and whether that child has one.
+func (st States) Of(keys []profile.Key) (profile.Summary, bool) {
+	for _, k := range keys {
+		if st.owned[k] {
+			sum, ok := st.profiles[k]
+			return sum, ok
+		}
+	}
+	return profile.Summary{}, false
+}
+
+// ChildStates looks up the children of many keys at once, for a batch
+// that validates its records before writing them.
+func (s *Store) ChildStates(ctx context.Context, keys []profile.Key) (States, error) {
+	st := States{owned: map[profile.Key]bool{}, profiles: map[profile.Key]profile.Summary{}}
+	byKind := map[string][]string{}
+	seen := map[profile.Key]bool{}
+	for _, k := range keys {
+		if !seen[k] {
+			seen[k] = true
+			byKind[k.Kind] = append(byKind[k.Kind], k.Value)
+		}
+	}
+	for kind, values := range byKind {
+		// A single key, the common case of a record on its own, runs a
+		// statement kept prepared; lists of every length would fill that
+		// cache.
+		var q querier = s.db
+		if len(values) == 1 {
+			q = s.reads
+		}
+		err := inChunks(len(values), idsPerQuery, func(lo, hi int) error {
+			args := []any{kind}
+			for _, v := range values[lo:hi] {
+				args = append(args, v)
+			}
+			rows, err := q.QueryContext(ctx, `SELECT k.value, p.child_id, `+joinedSummaryColumns+`
+				FROM child_keys k LEFT JOIN profiles p ON p.child_id = k.child_id
+				WHERE k.kind = $1 AND k.value IN (`+placeholders(2, hi-lo)+`)`, args...)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var v string
+				var has sql.NullInt64
+				sum, err := scanSummary(rows, &v, &has)
+				if err != nil {
+					return err
+				}
+				k := profile.Key{Kind: kind, Value: v}
+				st.owned[k] = true
+				if has.Valid {
+					st.profiles[k] = sum
+				}
+			}
+			return rows.Err()
+		})
+		if err != nil {
+			return States{}, s.classify("store.ChildStates", err)
+		}
+	}
+	return st, nil
 }
 
 func addCandidate(ctx context.Context, tx querier, childID, candidateID int64, reason string, now interface{ UnixMicro() int64 }) error {
@@ -289,10 +322,8 @@ func (s *Store) Merge(ctx context.Context, kept, merged int64, actor audit.Actor
 		if err != nil {
 			return err
 		}
-		for _, id := range []int64{merged, kept} {
-			if err := s.reproject(ctx, tx, id); err != nil {
-				return err
-			}
+		if err := s.reproject(ctx, tx, merged, kept); err != nil {
+			return err
 		}
 		detail, _ := json.Marshal(map[string]any{"merge": mergeID, "kept": kept, "merged": merged, "reason": reason})
 		return s.appendAudit(ctx, tx, audit.Entry{Actor: actor, Action: "child.merge", ChildID: kept, Outcome: "done", Detail: string(detail)})
@@ -348,10 +379,8 @@ func (s *Store) Split(ctx context.Context, mergeID int64, actor audit.Actor, rea
 			WHERE (child_id = $1 AND candidate_id = $2) OR (child_id = $2 AND candidate_id = $1)`, kept, merged); err != nil {
 			return err
 		}
-		for _, id := range []int64{kept, merged} {
-			if err := s.reproject(ctx, tx, id); err != nil {
-				return err
-			}
+		if err := s.reproject(ctx, tx, kept, merged); err != nil {
+			return err
 		}
 		detail, _ := json.Marshal(map[string]any{"merge": mergeID, "kept": kept, "merged": merged, "reason": reason})
 		return s.appendAudit(ctx, tx, audit.Entry{Actor: actor, Action: "child.split", ChildID: merged, Outcome: "done", Detail: string(detail)})

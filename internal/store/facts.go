@@ -63,7 +63,7 @@ func (s *Store) Submit(ctx context.Context, sub Submission) (Result, error) {
 		if res, touched, err = s.submit(ctx, tx, sub); err != nil {
 			return err
 		}
-		return s.reprojectAll(ctx, tx, touched)
+		return s.reproject(ctx, tx, touched...)
 	})
 	return res, err
 }
@@ -84,7 +84,7 @@ func (s *Store) SubmitAll(ctx context.Context, subs []Submission) ([]Result, err
 			out[i] = res
 			touched = append(touched, t...)
 		}
-		return s.reprojectAll(ctx, tx, touched)
+		return s.reproject(ctx, tx, touched...)
 	})
 	return out, err
 }
@@ -97,51 +97,37 @@ type Each struct {
 }
 
 // SubmitEach stores many records in one transaction, each atomically on
-// its own: every record runs in a savepoint, and a record that fails is
-// rolled back to it while the others stand. The batch pays one commit,
+// its own: a record that is refused leaves nothing behind while the others
+// stand. The records are decided and written as a set (see submitSet),
+// else one at a time in savepoints. The batch pays one commit,
 // each child touched is projected once, and the batch leaves one audit
 // entry — the given one, its detail (a JSON object) completed with the
 // children and categories touched, the counts and the records that failed.
 // A failure of the database itself fails the whole call, and nothing is
 // stored.
 func (s *Store) SubmitEach(ctx context.Context, subs []Submission, entry audit.Entry) ([]Each, error) {
-	out := make([]Each, len(subs))
+	var out []Each
 	err := s.tx(ctx, "store.SubmitEach", false, func(sqlTx *sql.Tx) error {
 		tx := s.cached(sqlTx)
 		var touched []int64
+		var err error
+		if out, touched, err = s.submitEach(ctx, tx, subs); err != nil {
+			return err
+		}
 		children := map[int64]bool{}
 		cats := map[string]bool{}
 		counts := map[Status]int{}
 		var failed []string
-		for i, sub := range subs {
-			if _, err := tx.ExecContext(ctx, `SAVEPOINT record`); err != nil {
-				return err
-			}
-			res, t, err := s.submitIn(ctx, tx, sub, false)
-			if err != nil {
-				if _, ok := err.(*fault.Error); !ok {
-					err = s.classify("store.SubmitEach", err)
-				}
-				if k := fault.KindOf(err); k != fault.NotFound && k != fault.Conflict && k != fault.Invalid {
-					return err
-				}
-				if _, rerr := tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT record`); rerr != nil {
-					return rerr
-				}
-				out[i].Err = err
-				failed = append(failed, sub.Fact.SourceID)
+		for i, e := range out {
+			if e.Err != nil {
+				failed = append(failed, subs[i].Fact.SourceID)
 				continue
 			}
-			if _, err := tx.ExecContext(ctx, `RELEASE SAVEPOINT record`); err != nil {
-				return err
-			}
-			out[i].Result = res
-			touched = append(touched, t...)
-			children[res.ChildID] = true
-			cats[sub.Fact.Category] = true
-			counts[res.Status]++
+			children[e.Result.ChildID] = true
+			cats[subs[i].Fact.Category] = true
+			counts[e.Result.Status]++
 		}
-		if err := s.reprojectAll(ctx, tx, touched); err != nil {
+		if err := s.reproject(ctx, tx, touched...); err != nil {
 			return err
 		}
 		detail := map[string]any{}
@@ -162,6 +148,59 @@ func (s *Store) SubmitEach(ctx context.Context, subs []Submission, entry audit.E
 	return out, nil
 }
 
+// submitEach stores subs in tx, by the set-based path when it can take the
+// batch, else a record at a time, each in a savepoint.
+func (s *Store) submitEach(ctx context.Context, tx querier, subs []Submission) ([]Each, []int64, error) {
+	if _, err := tx.ExecContext(ctx, `SAVEPOINT batch`); err != nil {
+		return nil, nil, err
+	}
+	out, touched, err := []Each(nil), []int64(nil), errFallBack
+	if !s.recordAtATime {
+		out, touched, err = s.submitSet(ctx, tx, subs)
+	}
+	if err == nil {
+		s.setBatches.Add(1)
+		_, err = tx.ExecContext(ctx, `RELEASE SAVEPOINT batch`)
+		return out, touched, err
+	}
+	if !errors.Is(err, errFallBack) && fault.KindOf(s.classify("store.SubmitEach", err)) != fault.Conflict {
+		return nil, nil, err
+	}
+	// A batch naming a record twice, or meeting a concurrent claim of a
+	// key or record: undo what the set-based path wrote and take the
+	// records one at a time.
+	if _, err := tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT batch`); err != nil {
+		return nil, nil, err
+	}
+	out = make([]Each, len(subs))
+	touched = nil
+	for i, sub := range subs {
+		if _, err := tx.ExecContext(ctx, `SAVEPOINT record`); err != nil {
+			return nil, nil, err
+		}
+		res, t, err := s.submitIn(ctx, tx, sub, false)
+		if err != nil {
+			if _, ok := err.(*fault.Error); !ok {
+				err = s.classify("store.SubmitEach", err)
+			}
+			if k := fault.KindOf(err); k != fault.NotFound && k != fault.Conflict && k != fault.Invalid {
+				return nil, nil, err
+			}
+			if _, rerr := tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT record`); rerr != nil {
+				return nil, nil, rerr
+			}
+			out[i].Err = err
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `RELEASE SAVEPOINT record`); err != nil {
+			return nil, nil, err
+		}
+		out[i].Result = res
+		touched = append(touched, t...)
+	}
+	return out, touched, nil
+}
+
 func sortedKeys[K int64 | string](m map[K]bool) []K {
 	out := make([]K, 0, len(m))
 	for k := range m {
@@ -169,17 +208,6 @@ func sortedKeys[K int64 | string](m map[K]bool) []K {
 	}
 	slices.Sort(out)
 	return out
-}
-
-// reprojectAll projects each of the children once.
-func (s *Store) reprojectAll(ctx context.Context, tx querier, ids []int64) error {
-	slices.Sort(ids)
-	for _, id := range slices.Compact(ids) {
-		if err := s.reproject(ctx, tx, id); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // submit stores one record in tx, with its own audit entry, and returns

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -41,6 +42,10 @@ type Store struct {
 	// keeps their statements prepared.
 	reads querier
 	cache *cachedDB
+	// recordAtATime turns the set-based path of SubmitEach off, for tests
+	// that hold the two paths against each other.
+	recordAtATime bool
+	setBatches    atomic.Int64 // batches the set-based path took, for tests
 }
 
 // Options tune how a store is opened.
@@ -118,7 +123,7 @@ func openSQLite(path string, maxConns int) (*sql.DB, error) {
 		}
 	}
 	q := url.Values{}
-	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(ON)", "busy_timeout(10000)"} {
+	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(ON)", "busy_timeout(10000)", "cache_size(-32768)"} {
 		q.Add("_pragma", p)
 	}
 	q.Set("_txlock", "immediate")

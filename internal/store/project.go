@@ -1,0 +1,358 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"slices"
+	"strings"
+
+	"github.com/scfwca/databank/internal/category"
+	"github.com/scfwca/databank/internal/profile"
+)
+
+// reproject recomputes the summaries of children from their current facts
+// and stores them, in the transaction of the change that called for it.
+// It reads and writes all of them at once: a batch touches hundreds of
+// children, and a query or two per child was most of a batch's time.
+func (s *Store) reproject(ctx context.Context, tx querier, ids ...int64) error {
+	ids = slices.Clone(ids)
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	return inChunks(len(ids), idsPerQuery, func(lo, hi int) error { return s.reprojectChunk(ctx, tx, ids[lo:hi]) })
+}
+
+// projected is what projecting a child needs of it.
+type projected struct {
+	hints  profile.Hints
+	merged bool
+	fin    string
+	facts  []profile.Fact
+	stored *summaryRow // nil when the child has no profile yet
+}
+
+// summaryRow is a profile row as stored, but for its child and time.
+type summaryRow struct {
+	fin, given, family, patronymic, nameKey, familyRoot, birthDate, sex, citizenship, region, district,
+	careStatus, motherFIN, fatherFIN string
+	categories int64
+	status     string
+}
+
+func (r *summaryRow) args() []any {
+	return []any{r.fin, r.given, r.family, r.patronymic, r.nameKey, r.familyRoot, r.birthDate, r.sex, r.citizenship,
+		r.region, r.district, r.careStatus, r.motherFIN, r.fatherFIN, r.categories, r.status}
+}
+
+func (s *Store) reprojectChunk(ctx context.Context, tx querier, ids []int64) error {
+	in, args := placeholders(1, len(ids)), int64Args(ids)
+	children := make(map[int64]*projected, len(ids))
+	// The child, with its profile as stored: a batch of records that do
+	// not change a summary (most of them) writes no profile.
+	rows, err := tx.QueryContext(ctx, `SELECT c.id, c.hint_given, c.hint_family, c.hint_patronymic, c.hint_birth_date,
+		c.hint_mother_fin, c.merged_into, p.child_id, coalesce(p.fin, ''), coalesce(p.given_name, ''),
+		coalesce(p.family_name, ''), coalesce(p.patronymic, ''), coalesce(p.name_key, ''), coalesce(p.family_root, ''),
+		coalesce(p.birth_date, ''), coalesce(p.sex, ''), coalesce(p.citizenship, ''), coalesce(p.region, ''),
+		coalesce(p.district, ''), coalesce(p.care_status, ''), coalesce(p.mother_fin, ''), coalesce(p.father_fin, ''),
+		coalesce(p.categories, 0), coalesce(p.status, '')
+		FROM children c LEFT JOIN profiles p ON p.child_id = c.id WHERE c.id IN (`+in+`)`, args...)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var id int64
+		var c projected
+		var bd string
+		var merged, has sql.NullInt64
+		var r summaryRow
+		if err := rows.Scan(&id, &c.hints.Name.Given, &c.hints.Name.Family, &c.hints.Name.Patronymic, &bd,
+			&c.hints.MotherFIN, &merged, &has, &r.fin, &r.given, &r.family, &r.patronymic, &r.nameKey, &r.familyRoot,
+			&r.birthDate, &r.sex, &r.citizenship, &r.region, &r.district, &r.careStatus, &r.motherFIN, &r.fatherFIN,
+			&r.categories, &r.status); err != nil {
+			rows.Close()
+			return err
+		}
+		c.hints.BirthDate, _ = category.ParseDate(bd)
+		c.merged = merged.Valid
+		if has.Valid {
+			c.stored = &r
+		}
+		children[id] = &c
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+
+	// The FIN the child is known by: the last of its FIN keys, as a
+	// child holding several after a merge shows one.
+	rows, err = tx.QueryContext(ctx, `SELECT child_id, value FROM child_keys
+		WHERE kind = '`+profile.KeyFIN+`' AND child_id IN (`+in+`) ORDER BY child_id, value`, args...)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var id int64
+		var fin string
+		if err := rows.Scan(&id, &fin); err != nil {
+			rows.Close()
+			return err
+		}
+		if c := children[id]; c != nil {
+			c.fin = fin
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+
+	// Only the current upserts count (profile.Knows), and only the
+	// payloads the summary reads are worth carrying.
+	rows, err = tx.QueryContext(ctx, `SELECT `+projectionColumns+` FROM facts
+		WHERE is_current = 1 AND action = 'upsert' AND child_id IN (`+in+`) ORDER BY id`, args...)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		f, err := scanFact(rows)
+		if err != nil {
+			rows.Close()
+			return err
+		}
+		if c := children[f.ChildID]; c != nil {
+			c.facts = append(c.facts, *f)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+
+	var gone []int64
+	var upserts [][]any
+	today, now := category.Today(s.now()), micros(s.now())
+	for _, id := range ids {
+		c := children[id]
+		if c == nil {
+			continue
+		}
+		if c.merged {
+			gone = append(gone, id)
+			continue
+		}
+		sum := profile.Project(c.facts, c.fin, c.hints, today)
+		status := "active"
+		if sum.Deceased {
+			status = "deceased"
+		}
+		row := summaryRow{sum.FIN, sum.Name.Given, sum.Name.Family, sum.Name.Patronymic, sum.NameKey, sum.FamilyRoot,
+			sum.BirthDate.String(), sum.Sex, sum.Citizenship, sum.Region, sum.District, sum.CareStatus, sum.MotherFIN,
+			sum.FatherFIN, sum.Categories, status}
+		if c.stored != nil && c.stored.status == "archived" {
+			row.status = "archived" // an archived profile stays archived
+		}
+		if c.stored != nil && *c.stored == row {
+			continue
+		}
+		upserts = append(upserts, append(append([]any{id}, row.args()...), now))
+	}
+	if len(gone) > 0 {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM profiles WHERE child_id IN (`+placeholders(1, len(gone))+`)`,
+			int64Args(gone)...); err != nil {
+			return err
+		}
+	}
+	return s.writeProfiles(ctx, tx, upserts)
+}
+
+// writeProfiles inserts or updates profile rows: the child's id, the
+// columns of summaryRow, and the time.
+func (s *Store) writeProfiles(ctx context.Context, tx querier, upserts [][]any) error {
+	return inChunks(len(upserts), s.rowsPerWrite(), func(lo, hi int) error {
+		var args []any
+		for _, u := range upserts[lo:hi] {
+			args = append(args, u...)
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO profiles (child_id, fin, given_name, family_name, patronymic, name_key,
+		family_root, birth_date, sex, citizenship, region, district, care_status, mother_fin, father_fin, categories,
+		status, updated_at)
+		VALUES `+tuples(hi-lo, 18)+`
+		ON CONFLICT (child_id) DO UPDATE SET fin = excluded.fin, given_name = excluded.given_name,
+		family_name = excluded.family_name, patronymic = excluded.patronymic, name_key = excluded.name_key,
+		family_root = excluded.family_root, birth_date = excluded.birth_date, sex = excluded.sex,
+		citizenship = excluded.citizenship, region = excluded.region, district = excluded.district,
+		care_status = excluded.care_status, mother_fin = excluded.mother_fin, father_fin = excluded.father_fin,
+		categories = excluded.categories,
+		status = CASE WHEN profiles.status = 'archived' THEN profiles.status ELSE excluded.status END,
+		updated_at = excluded.updated_at`, args...)
+		return err
+	})
+}
+
+// projectionColumns are factColumns with the payload only of the
+// categories the summary reads.
+var projectionColumns = func() string {
+	quoted := make([]string, len(profile.SummaryCategories))
+	for i, c := range profile.SummaryCategories {
+		quoted[i] = "'" + c + "'"
+	}
+	return `id, child_id, category, sender, source_id, action, effective_date, received_at,
+	CASE WHEN category IN (` + strings.Join(quoted, ", ") + `) THEN payload END, content_hash, batch_id, supersedes, is_current`
+}()
+
+// projectSet projects the children a set-based batch touched without
+// reading them where it can, and returns the others, which the caller
+// projects from what is stored:
+//
+//   - a child the batch created has no facts but the batch's, in hand;
+//   - a child that only gained new records of categories whose payloads
+//     the summary does not read (profile.SummaryCategories), superseding
+//     nothing, gains only their bits; unless its care status is a
+//     guardianship, whose end the projection compares with today.
+//
+// Both give what projecting from the stored facts would: the set-based
+// batch tests hold the two against each other.
+func (s *Store) projectSet(ctx context.Context, tx querier, subs []Submission, plans []planned, accepted []int,
+	factIDs []int64, touched []int64) ([]int64, error) {
+	type child struct {
+		created, full bool
+		facts         []profile.Fact
+		bits          int64
+		fin           string
+		hints         profile.Hints
+	}
+	children := map[int64]*child{}
+	get := func(id int64) *child {
+		c := children[id]
+		if c == nil {
+			c = &child{}
+			children[id] = c
+		}
+		return c
+	}
+	for _, id := range touched {
+		get(id)
+	}
+	for i, p := range plans {
+		if p.err != nil || !p.created {
+			continue
+		}
+		c := get(p.childID)
+		c.created, c.hints = true, subs[i].Hints
+	}
+	for _, p := range plans {
+		if p.err != nil {
+			continue
+		}
+		for _, k := range p.newKeys {
+			if k.Kind != profile.KeyFIN {
+				continue
+			}
+			c := children[p.childID]
+			if c == nil {
+				continue // an unchanged record's key: the child is not projected
+			}
+			if !c.created {
+				c.full = true // the FIN the child is known by may change
+			} else if k.Value > c.fin {
+				c.fin = k.Value // the last of its FIN keys, as reproject takes it
+			}
+		}
+	}
+	for j, i := range accepted {
+		p, f := plans[i], subs[i].Fact
+		if p.prev != nil && p.prev.childID != p.childID {
+			get(p.prev.childID).full = true
+		}
+		c := get(p.childID)
+		if c.created {
+			if f.Action == profile.Upsert {
+				f.ID, f.ChildID, f.Current = factIDs[j], p.childID, true
+				c.facts = append(c.facts, f)
+			}
+			continue
+		}
+		if p.prev != nil || f.Action != profile.Upsert || slices.Contains(profile.SummaryCategories, f.Category) {
+			c.full = true
+			continue
+		}
+		if cat, ok := category.Lookup(f.Category); ok {
+			c.bits |= 1 << cat.Bit
+		}
+	}
+
+	var full, gaining []int64
+	for id, c := range children {
+		switch {
+		case c.created:
+		case c.full:
+			full = append(full, id)
+		default:
+			gaining = append(gaining, id)
+		}
+	}
+	slices.Sort(gaining)
+	today, now := category.Today(s.now()), micros(s.now())
+	var upserts [][]any
+	for id, c := range children {
+		if !c.created {
+			continue
+		}
+		sum := profile.Project(c.facts, c.fin, c.hints, today)
+		status := "active"
+		if sum.Deceased {
+			status = "deceased"
+		}
+		row := summaryRow{sum.FIN, sum.Name.Given, sum.Name.Family, sum.Name.Patronymic, sum.NameKey, sum.FamilyRoot,
+			sum.BirthDate.String(), sum.Sex, sum.Citizenship, sum.Region, sum.District, sum.CareStatus, sum.MotherFIN,
+			sum.FatherFIN, sum.Categories, status}
+		upserts = append(upserts, append(append([]any{id}, row.args()...), now))
+	}
+	if err := s.writeProfiles(ctx, tx, upserts); err != nil {
+		return nil, err
+	}
+
+	// The children gaining bits: those whose profile lacks one of them.
+	var gain []int64
+	err := inChunks(len(gaining), idsPerQuery, func(lo, hi int) error {
+		rows, err := tx.QueryContext(ctx, `SELECT child_id, categories, care_status FROM profiles
+			WHERE child_id IN (`+placeholders(1, hi-lo)+`)`, int64Args(gaining[lo:hi])...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		seen := map[int64]bool{}
+		for rows.Next() {
+			var id, bits int64
+			var care string
+			if err := rows.Scan(&id, &bits, &care); err != nil {
+				return err
+			}
+			seen[id] = true
+			switch {
+			case care != "" && care != profile.CareDeprived:
+				full = append(full, id)
+			case bits|children[id].bits != bits:
+				children[id].bits |= bits
+				gain = append(gain, id)
+			}
+		}
+		for _, id := range gaining[lo:hi] {
+			if !seen[id] {
+				full = append(full, id) // no profile yet
+			}
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, err
+	}
+	slices.Sort(gain)
+	for _, id := range gain {
+		if _, err := tx.ExecContext(ctx, `UPDATE profiles SET categories = $1, updated_at = $2 WHERE child_id = $3`,
+			children[id].bits, now, id); err != nil {
+			return nil, err
+		}
+	}
+	return full, nil
+}
