@@ -69,7 +69,7 @@ func Ingest(ctx context.Context, dbs *Databases, opt IngestOptions, log *slog.Lo
 		return nil, err
 	}
 	defer apiStore.Close()
-	apiRate, err := ingestAPI(ctx, apiStore, pki, certs, batches, opt.Clients, records)
+	apiRate, err := ingestAPI(ctx, log, apiStore, pki, certs, batches, opt.Clients, records)
 	if err != nil {
 		return nil, fmt.Errorf("through the API: %w", err)
 	}
@@ -147,7 +147,7 @@ func prepare(opt IngestOptions, certs map[string]*devpki.Cert) ([]signedBatch, i
 
 // ingestAPI runs the exchange over mutual TLS on loopback and sends the
 // batches through it; it returns records per second.
-func ingestAPI(ctx context.Context, st *store.Store, pki *devpki.PKI, certs map[string]*devpki.Cert, batches []signedBatch, clients, records int) (float64, error) {
+func ingestAPI(ctx context.Context, log *slog.Logger, st *store.Store, pki *devpki.PKI, certs map[string]*devpki.Cert, batches []signedBatch, clients, records int) (float64, error) {
 	if err := st.SeedParticipants(ctx, participant.Defaults()); err != nil {
 		return 0, err
 	}
@@ -167,7 +167,7 @@ func ingestAPI(ctx context.Context, st *store.Store, pki *devpki.PKI, certs map[
 	}
 	limits := exchange.DefaultLimits
 	limits.Rate, limits.Burst = 1e6, 1e6
-	h := exchange.New(st, registry.New(st, nil), slog.New(slog.DiscardHandler), exchange.Options{Verifier: v, Limits: limits})
+	h := exchange.New(st, registry.New(st, nil), log, exchange.Options{Verifier: v, Limits: limits})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return 0, err

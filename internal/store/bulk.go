@@ -66,26 +66,26 @@ type planned struct {
 	hintsChild bool    // a keyless new child, to match against existing profiles
 }
 
-// submitSet stores subs in tx, returning each record's outcome and the
-// children it left to project from what is stored (see projectSet). It returns errFallBack, having written nothing, when
+// submitSet stores subs in tx, with the summaries of the children they
+// touch, and returns each record's outcome. It returns errFallBack, having written nothing, when
 // the batch needs the record-at-a-time path; any other error may leave
 // writes behind, and the caller rolls back to before the call.
-func (s *Store) submitSet(ctx context.Context, tx querier, subs []Submission) ([]Each, []int64, error) {
+func (s *Store) submitSet(ctx context.Context, tx querier, subs []Submission) ([]Each, error) {
 	seen := make(map[recordKey]bool, len(subs))
 	for _, sub := range subs {
 		k := recordKey{sub.Fact.Sender, sub.Fact.Category, sub.Fact.SourceID}
 		if seen[k] {
-			return nil, nil, errFallBack
+			return nil, errFallBack
 		}
 		seen[k] = true
 	}
 	prevs, err := currentVersions(ctx, tx, subs)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	owners, err := keyOwners(ctx, tx, subs)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 
 	// Decide every record in order, as the record-at-a-time path would:
@@ -138,7 +138,7 @@ func (s *Store) submitSet(ctx context.Context, tx querier, subs []Submission) ([
 	// Allocate the new children's ids and put them in place.
 	childIDs, err := s.nextIDs(ctx, tx, "children", newChildren)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	real := func(id int64) int64 {
 		if id < 0 {
@@ -154,10 +154,10 @@ func (s *Store) submitSet(ctx context.Context, tx querier, subs []Submission) ([
 		}
 	}
 	if err := s.insertChildren(ctx, tx, subs, plans); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if err := s.insertKeys(ctx, tx, plans); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 
 	out := make([]Each, len(subs))
@@ -181,14 +181,14 @@ func (s *Store) submitSet(ctx context.Context, tx querier, subs []Submission) ([
 			int64Args(superseded[lo:hi])...)
 		return err
 	}); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	factIDs, err := s.nextIDs(ctx, tx, "facts", len(accepted))
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if err := s.insertFacts(ctx, tx, subs, plans, accepted, factIDs); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 
 	var touched []int64
@@ -197,7 +197,7 @@ func (s *Store) submitSet(ctx context.Context, tx querier, subs []Submission) ([
 		res := Result{Status: Accepted, ChildID: p.childID, FactID: factIDs[j]}
 		if p.hintsChild {
 			if res.Candidates, err = s.matchCandidates(ctx, tx, p.childID, subs[i].Hints); err != nil {
-				return nil, nil, err
+				return nil, err
 			}
 		}
 		touched = append(touched, p.childID)
@@ -209,18 +209,17 @@ func (s *Store) submitSet(ctx context.Context, tx querier, subs []Submission) ([
 	for i, p := range plans {
 		for _, o := range p.conflicts {
 			if err := addCandidate(ctx, tx, p.childID, o, "conflicting_keys", s.now()); err != nil {
-				return nil, nil, err
+				return nil, err
 			}
 			if p.status == Accepted {
 				out[i].Result.Candidates = append(out[i].Result.Candidates, o)
 			}
 		}
 	}
-	full, err := s.projectSet(ctx, tx, subs, plans, accepted, factIDs, touched)
-	if err != nil {
-		return nil, nil, err
+	if err := s.projectSet(ctx, tx, subs, plans, accepted, factIDs, touched); err != nil {
+		return nil, err
 	}
-	return out, full, nil
+	return out, nil
 }
 
 // currentVersions returns the current versions of the batch's records, by

@@ -1,11 +1,14 @@
 package store_test
 
 import (
+	"database/sql"
 	"fmt"
 	"math/rand/v2"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -250,4 +253,97 @@ func dump(t *testing.T, st *store.Store, d tableDump, ids ordinals) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// TestConcurrentBatchesOverSharedChildren runs batches from two senders
+// at once, over the same children, each touching them in its own order
+// and in both ways a batch projects (from stored facts, and by adding a
+// category's bit). On PostgreSQL both run at once: none may fail, as a
+// deadlock between them would make it.
+func TestConcurrentBatchesOverSharedChildren(t *testing.T) {
+	storetest.Each(t, clock(), func(t *testing.T, st *store.Store) {
+		const n = 150
+		var first []store.Submission
+		for i := range n {
+			first = append(first, fact("justice", "birth_registration", fmt.Sprintf("br-%d", i), birth, fin(fmt.Sprintf("%07d", i))))
+		}
+		if _, err := st.SubmitEach(ctx, first, audit.Entry{Actor: actor, Action: "exchange.batch", Detail: "{}"}); err != nil {
+			t.Fatal(err)
+		}
+		for round := range 4 {
+			errs := make(chan error, 2)
+			for s, sender := range []string{"health", "education"} {
+				var subs []store.Submission
+				for j := range n {
+					i := j
+					if s == 1 {
+						i = n - 1 - j // the other order
+					}
+					cat := "medical_registration" // a bit
+					if (i+round+s)%2 == 0 {
+						cat = "identity_card" // a projection
+					}
+					payload := fmt.Sprintf(`{"residence":{"address":{"district":"sabail"}},"round":%d}`, round)
+					subs = append(subs, fact(sender, cat, fmt.Sprintf("%s-%d-%d", sender, i, round), payload, fin(fmt.Sprintf("%07d", i))))
+				}
+				go func() {
+					out, err := st.SubmitEach(ctx, subs, audit.Entry{Actor: actor, Action: "exchange.batch", Detail: "{}"})
+					for _, o := range out {
+						if err == nil && o.Err != nil {
+							err = o.Err
+						}
+					}
+					errs <- err
+				}()
+			}
+			for range 2 {
+				if err := <-errs; err != nil {
+					t.Fatalf("round %d: %v", round, err)
+				}
+			}
+		}
+		c, err := st.Count(ctx)
+		if err != nil || c.Children != n || c.Facts != n+2*4*n {
+			t.Errorf("counts = %+v, %v", c, err)
+		}
+	})
+}
+
+// TestDeadlockedTransactionIsRetried makes two transactions wait for each
+// other's row on PostgreSQL: the server aborts one, and it runs again.
+func TestDeadlockedTransactionIsRetried(t *testing.T) {
+	st := storetest.Open(t, store.Postgres, clock())
+	if _, err := st.DB().Exec(`INSERT INTO databank_meta (key, value) VALUES ('a', ''), ('b', '')`); err != nil {
+		t.Fatal(err)
+	}
+	var attempts atomic.Int32
+	var holding sync.WaitGroup
+	holding.Add(2)
+	run := func(first, second string) error {
+		try := 0
+		return store.TxRetried(st, func(tx *sql.Tx) error {
+			attempts.Add(1)
+			try++
+			if _, err := tx.Exec(`UPDATE databank_meta SET value = 'x' WHERE key = $1`, first); err != nil {
+				return err
+			}
+			if try == 1 {
+				holding.Done()
+				holding.Wait() // both hold their first row
+			}
+			_, err := tx.Exec(`UPDATE databank_meta SET value = 'y' WHERE key = $1`, second)
+			return err
+		})
+	}
+	errs := make(chan error, 2)
+	go func() { errs <- run("a", "b") }()
+	go func() { errs <- run("b", "a") }()
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := attempts.Load(); n != 3 {
+		t.Errorf("%d attempts; want 3, the deadlocked one run again", n)
+	}
 }

@@ -107,7 +107,7 @@ type Each struct {
 // stored.
 func (s *Store) SubmitEach(ctx context.Context, subs []Submission, entry audit.Entry) ([]Each, error) {
 	var out []Each
-	err := s.tx(ctx, "store.SubmitEach", false, func(sqlTx *sql.Tx) error {
+	err := s.txRetried(ctx, "store.SubmitEach", func(sqlTx *sql.Tx) error {
 		tx := s.cached(sqlTx)
 		var touched []int64
 		var err error
@@ -148,20 +148,36 @@ func (s *Store) SubmitEach(ctx context.Context, subs []Submission, entry audit.E
 	return out, nil
 }
 
+// txRetried is a writing tx that runs fn again, up to three times, when
+// PostgreSQL broke a deadlock between it and another transaction by
+// aborting it: two batches touching the same children in their own orders
+// (the keys of one, the profiles of the other). fn must have no effects
+// outside the transaction.
+func (s *Store) txRetried(ctx context.Context, op string, fn func(*sql.Tx) error) error {
+	for attempt := 1; ; attempt++ {
+		err := s.tx(ctx, op, false, fn)
+		code, _ := pgCode(err)
+		if attempt == 3 || (code != "40P01" && code != "40001") {
+			return err
+		}
+	}
+}
+
 // submitEach stores subs in tx, by the set-based path when it can take the
-// batch, else a record at a time, each in a savepoint.
+// batch (it projects what it touched), else a record at a time, each in a
+// savepoint, returning the children the caller must project.
 func (s *Store) submitEach(ctx context.Context, tx querier, subs []Submission) ([]Each, []int64, error) {
 	if _, err := tx.ExecContext(ctx, `SAVEPOINT batch`); err != nil {
 		return nil, nil, err
 	}
-	out, touched, err := []Each(nil), []int64(nil), errFallBack
+	out, err := []Each(nil), errFallBack
 	if !s.recordAtATime {
-		out, touched, err = s.submitSet(ctx, tx, subs)
+		out, err = s.submitSet(ctx, tx, subs)
 	}
 	if err == nil {
 		s.setBatches.Add(1)
 		_, err = tx.ExecContext(ctx, `RELEASE SAVEPOINT batch`)
-		return out, touched, err
+		return out, nil, err
 	}
 	if !errors.Is(err, errFallBack) && fault.KindOf(s.classify("store.SubmitEach", err)) != fault.Conflict {
 		return nil, nil, err
@@ -173,7 +189,7 @@ func (s *Store) submitEach(ctx context.Context, tx querier, subs []Submission) (
 		return nil, nil, err
 	}
 	out = make([]Each, len(subs))
-	touched = nil
+	var touched []int64
 	for i, sub := range subs {
 		if _, err := tx.ExecContext(ctx, `SAVEPOINT record`); err != nil {
 			return nil, nil, err

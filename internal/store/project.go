@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"slices"
@@ -15,10 +16,54 @@ import (
 // It reads and writes all of them at once: a batch touches hundreds of
 // children, and a query or two per child was most of a batch's time.
 func (s *Store) reproject(ctx context.Context, tx querier, ids ...int64) error {
+	rows, gone, err := s.projections(ctx, tx, ids)
+	if err != nil {
+		return err
+	}
+	if err := deleteProfiles(ctx, tx, gone); err != nil {
+		return err
+	}
+	return s.writeProfiles(ctx, tx, rows)
+}
+
+// projections projects children from their stored facts. It returns the
+// profile rows that changed, in order of child, and the children merged
+// into others, whose profiles go.
+func (s *Store) projections(ctx context.Context, tx querier, ids []int64) ([]profileRow, []int64, error) {
 	ids = slices.Clone(ids)
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
-	return inChunks(len(ids), idsPerQuery, func(lo, hi int) error { return s.reprojectChunk(ctx, tx, ids[lo:hi]) })
+	var rows []profileRow
+	var gone []int64
+	err := inChunks(len(ids), idsPerQuery, func(lo, hi int) error {
+		r, g, err := s.projectChunk(ctx, tx, ids[lo:hi])
+		rows, gone = append(rows, r...), append(gone, g...)
+		return err
+	})
+	return rows, gone, err
+}
+
+// profileRow is a profile to write: the child and its summary.
+type profileRow struct {
+	id  int64
+	row summaryRow
+}
+
+func rowOf(sum profile.Summary) summaryRow {
+	status := "active"
+	if sum.Deceased {
+		status = "deceased"
+	}
+	return summaryRow{sum.FIN, sum.Name.Given, sum.Name.Family, sum.Name.Patronymic, sum.NameKey, sum.FamilyRoot,
+		sum.BirthDate.String(), sum.Sex, sum.Citizenship, sum.Region, sum.District, sum.CareStatus, sum.MotherFIN,
+		sum.FatherFIN, sum.Categories, status}
+}
+
+func deleteProfiles(ctx context.Context, tx querier, ids []int64) error {
+	return inChunks(len(ids), idsPerQuery, func(lo, hi int) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM profiles WHERE child_id IN (`+placeholders(1, hi-lo)+`)`, int64Args(ids[lo:hi])...)
+		return err
+	})
 }
 
 // projected is what projecting a child needs of it.
@@ -38,12 +83,17 @@ type summaryRow struct {
 	status     string
 }
 
+func (r *summaryRow) dest() []any {
+	return []any{&r.fin, &r.given, &r.family, &r.patronymic, &r.nameKey, &r.familyRoot, &r.birthDate, &r.sex,
+		&r.citizenship, &r.region, &r.district, &r.careStatus, &r.motherFIN, &r.fatherFIN, &r.categories, &r.status}
+}
+
 func (r *summaryRow) args() []any {
 	return []any{r.fin, r.given, r.family, r.patronymic, r.nameKey, r.familyRoot, r.birthDate, r.sex, r.citizenship,
 		r.region, r.district, r.careStatus, r.motherFIN, r.fatherFIN, r.categories, r.status}
 }
 
-func (s *Store) reprojectChunk(ctx context.Context, tx querier, ids []int64) error {
+func (s *Store) projectChunk(ctx context.Context, tx querier, ids []int64) ([]profileRow, []int64, error) {
 	in, args := placeholders(1, len(ids)), int64Args(ids)
 	children := make(map[int64]*projected, len(ids))
 	// The child, with its profile as stored: a batch of records that do
@@ -56,7 +106,7 @@ func (s *Store) reprojectChunk(ctx context.Context, tx querier, ids []int64) err
 		coalesce(p.categories, 0), coalesce(p.status, '')
 		FROM children c LEFT JOIN profiles p ON p.child_id = c.id WHERE c.id IN (`+in+`)`, args...)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	for rows.Next() {
 		var id int64
@@ -69,7 +119,7 @@ func (s *Store) reprojectChunk(ctx context.Context, tx querier, ids []int64) err
 			&r.birthDate, &r.sex, &r.citizenship, &r.region, &r.district, &r.careStatus, &r.motherFIN, &r.fatherFIN,
 			&r.categories, &r.status); err != nil {
 			rows.Close()
-			return err
+			return nil, nil, err
 		}
 		c.hints.BirthDate, _ = category.ParseDate(bd)
 		c.merged = merged.Valid
@@ -80,7 +130,7 @@ func (s *Store) reprojectChunk(ctx context.Context, tx querier, ids []int64) err
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return err
+		return nil, nil, err
 	}
 
 	// The FIN the child is known by: the last of its FIN keys, as a
@@ -88,14 +138,14 @@ func (s *Store) reprojectChunk(ctx context.Context, tx querier, ids []int64) err
 	rows, err = tx.QueryContext(ctx, `SELECT child_id, value FROM child_keys
 		WHERE kind = '`+profile.KeyFIN+`' AND child_id IN (`+in+`) ORDER BY child_id, value`, args...)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	for rows.Next() {
 		var id int64
 		var fin string
 		if err := rows.Scan(&id, &fin); err != nil {
 			rows.Close()
-			return err
+			return nil, nil, err
 		}
 		if c := children[id]; c != nil {
 			c.fin = fin
@@ -103,7 +153,7 @@ func (s *Store) reprojectChunk(ctx context.Context, tx querier, ids []int64) err
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return err
+		return nil, nil, err
 	}
 
 	// Only the current upserts count (profile.Knows), and only the
@@ -111,13 +161,13 @@ func (s *Store) reprojectChunk(ctx context.Context, tx querier, ids []int64) err
 	rows, err = tx.QueryContext(ctx, `SELECT `+projectionColumns+` FROM facts
 		WHERE is_current = 1 AND action = 'upsert' AND child_id IN (`+in+`) ORDER BY id`, args...)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	for rows.Next() {
 		f, err := scanFact(rows)
 		if err != nil {
 			rows.Close()
-			return err
+			return nil, nil, err
 		}
 		if c := children[f.ChildID]; c != nil {
 			c.facts = append(c.facts, *f)
@@ -125,12 +175,12 @@ func (s *Store) reprojectChunk(ctx context.Context, tx querier, ids []int64) err
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return err
+		return nil, nil, err
 	}
 
 	var gone []int64
-	var upserts [][]any
-	today, now := category.Today(s.now()), micros(s.now())
+	var out []profileRow
+	today := category.Today(s.now())
 	for _, id := range ids {
 		c := children[id]
 		if c == nil {
@@ -140,38 +190,27 @@ func (s *Store) reprojectChunk(ctx context.Context, tx querier, ids []int64) err
 			gone = append(gone, id)
 			continue
 		}
-		sum := profile.Project(c.facts, c.fin, c.hints, today)
-		status := "active"
-		if sum.Deceased {
-			status = "deceased"
-		}
-		row := summaryRow{sum.FIN, sum.Name.Given, sum.Name.Family, sum.Name.Patronymic, sum.NameKey, sum.FamilyRoot,
-			sum.BirthDate.String(), sum.Sex, sum.Citizenship, sum.Region, sum.District, sum.CareStatus, sum.MotherFIN,
-			sum.FatherFIN, sum.Categories, status}
+		row := rowOf(profile.Project(c.facts, c.fin, c.hints, today))
 		if c.stored != nil && c.stored.status == "archived" {
 			row.status = "archived" // an archived profile stays archived
 		}
 		if c.stored != nil && *c.stored == row {
 			continue
 		}
-		upserts = append(upserts, append(append([]any{id}, row.args()...), now))
+		out = append(out, profileRow{id, row})
 	}
-	if len(gone) > 0 {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM profiles WHERE child_id IN (`+placeholders(1, len(gone))+`)`,
-			int64Args(gone)...); err != nil {
-			return err
-		}
-	}
-	return s.writeProfiles(ctx, tx, upserts)
+	return out, gone, nil
 }
 
-// writeProfiles inserts or updates profile rows: the child's id, the
-// columns of summaryRow, and the time.
-func (s *Store) writeProfiles(ctx context.Context, tx querier, upserts [][]any) error {
-	return inChunks(len(upserts), s.rowsPerWrite(), func(lo, hi int) error {
+// writeProfiles inserts or updates profile rows, in the order given: in
+// order of child, so that concurrent batches on PostgreSQL lock the rows
+// they share in one order and never deadlock on them.
+func (s *Store) writeProfiles(ctx context.Context, tx querier, rows []profileRow) error {
+	now := micros(s.now())
+	return inChunks(len(rows), s.rowsPerWrite(), func(lo, hi int) error {
 		var args []any
-		for _, u := range upserts[lo:hi] {
-			args = append(args, u...)
+		for _, r := range rows[lo:hi] {
+			args = append(append(append(args, r.id), r.row.args()...), now)
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO profiles (child_id, fin, given_name, family_name, patronymic, name_key,
 		family_root, birth_date, sex, citizenship, region, district, care_status, mother_fin, father_fin, categories,
@@ -200,9 +239,8 @@ var projectionColumns = func() string {
 	CASE WHEN category IN (` + strings.Join(quoted, ", ") + `) THEN payload END, content_hash, batch_id, supersedes, is_current`
 }()
 
-// projectSet projects the children a set-based batch touched without
-// reading them where it can, and returns the others, which the caller
-// projects from what is stored:
+// projectSet projects the children a set-based batch touched, without
+// reading their facts where it can:
 //
 //   - a child the batch created has no facts but the batch's, in hand;
 //   - a child that only gained new records of categories whose payloads
@@ -210,10 +248,11 @@ var projectionColumns = func() string {
 //     nothing, gains only their bits; unless its care status is a
 //     guardianship, whose end the projection compares with today.
 //
-// Both give what projecting from the stored facts would: the set-based
-// batch tests hold the two against each other.
+// The others are projected from their stored facts. Both give what
+// projecting from the stored facts would: the set-based batch tests hold
+// the two against each other. All the rows are written in order of child.
 func (s *Store) projectSet(ctx context.Context, tx querier, subs []Submission, plans []planned, accepted []int,
-	factIDs []int64, touched []int64) ([]int64, error) {
+	factIDs []int64, touched []int64) error {
 	type child struct {
 		created, full bool
 		facts         []profile.Fact
@@ -282,9 +321,12 @@ func (s *Store) projectSet(ctx context.Context, tx querier, subs []Submission, p
 	}
 
 	var full, gaining []int64
+	var rows []profileRow
+	today := category.Today(s.now())
 	for id, c := range children {
 		switch {
 		case c.created:
+			rows = append(rows, profileRow{id, rowOf(profile.Project(c.facts, c.fin, c.hints, today))})
 		case c.full:
 			full = append(full, id)
 		default:
@@ -292,49 +334,28 @@ func (s *Store) projectSet(ctx context.Context, tx querier, subs []Submission, p
 		}
 	}
 	slices.Sort(gaining)
-	today, now := category.Today(s.now()), micros(s.now())
-	var upserts [][]any
-	for id, c := range children {
-		if !c.created {
-			continue
-		}
-		sum := profile.Project(c.facts, c.fin, c.hints, today)
-		status := "active"
-		if sum.Deceased {
-			status = "deceased"
-		}
-		row := summaryRow{sum.FIN, sum.Name.Given, sum.Name.Family, sum.Name.Patronymic, sum.NameKey, sum.FamilyRoot,
-			sum.BirthDate.String(), sum.Sex, sum.Citizenship, sum.Region, sum.District, sum.CareStatus, sum.MotherFIN,
-			sum.FatherFIN, sum.Categories, status}
-		upserts = append(upserts, append(append([]any{id}, row.args()...), now))
-	}
-	if err := s.writeProfiles(ctx, tx, upserts); err != nil {
-		return nil, err
-	}
 
 	// The children gaining bits: those whose profile lacks one of them.
-	var gain []int64
 	err := inChunks(len(gaining), idsPerQuery, func(lo, hi int) error {
-		rows, err := tx.QueryContext(ctx, `SELECT child_id, categories, care_status FROM profiles
+		q, err := tx.QueryContext(ctx, `SELECT child_id, `+summaryColumns+` FROM profiles
 			WHERE child_id IN (`+placeholders(1, hi-lo)+`)`, int64Args(gaining[lo:hi])...)
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
+		defer q.Close()
 		seen := map[int64]bool{}
-		for rows.Next() {
-			var id, bits int64
-			var care string
-			if err := rows.Scan(&id, &bits, &care); err != nil {
+		for q.Next() {
+			var r profileRow
+			if err := q.Scan(append([]any{&r.id}, r.row.dest()...)...); err != nil {
 				return err
 			}
-			seen[id] = true
-			switch {
-			case care != "" && care != profile.CareDeprived:
-				full = append(full, id)
-			case bits|children[id].bits != bits:
-				children[id].bits |= bits
-				gain = append(gain, id)
+			seen[r.id] = true
+			switch bits := children[r.id].bits; {
+			case r.row.careStatus != "" && r.row.careStatus != profile.CareDeprived:
+				full = append(full, r.id)
+			case r.row.categories|bits != r.row.categories:
+				r.row.categories |= bits
+				rows = append(rows, r)
 			}
 		}
 		for _, id := range gaining[lo:hi] {
@@ -342,17 +363,19 @@ func (s *Store) projectSet(ctx context.Context, tx querier, subs []Submission, p
 				full = append(full, id) // no profile yet
 			}
 		}
-		return rows.Err()
+		return q.Err()
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	slices.Sort(gain)
-	for _, id := range gain {
-		if _, err := tx.ExecContext(ctx, `UPDATE profiles SET categories = $1, updated_at = $2 WHERE child_id = $3`,
-			children[id].bits, now, id); err != nil {
-			return nil, err
-		}
+	projected, gone, err := s.projections(ctx, tx, full)
+	if err != nil {
+		return err
 	}
-	return full, nil
+	if err := deleteProfiles(ctx, tx, gone); err != nil {
+		return err
+	}
+	rows = append(rows, projected...)
+	slices.SortFunc(rows, func(a, b profileRow) int { return cmp.Compare(a.id, b.id) })
+	return s.writeProfiles(ctx, tx, rows)
 }
