@@ -6,6 +6,8 @@
 package access
 
 import (
+	"slices"
+
 	"github.com/scfwca/databank/internal/category"
 	"github.com/scfwca/databank/internal/participant"
 )
@@ -104,6 +106,8 @@ const (
 	ReasonSensitive      = "sensitive_class"
 	ReasonNoChildData    = "no_child_data"
 	ReasonUnknownSubject = "unknown_subject"
+	ReasonNotMember      = "not_member"
+	ReasonChildUnread    = "child_not_readable"
 )
 
 func deny(reason string) Decision { return Decision{Reason: reason} }
@@ -232,4 +236,66 @@ func Categories(s Subject, child Child, today category.Date) (allowed, needPurpo
 		}
 	}
 	return allowed, needPurpose
+}
+
+// Correspond decides whether subject s may see and write in a
+// correspondence thread (regulation §3.2.1) whose members are the given
+// organisations, about child (nil for a general thread). Threads are
+// between organisations: the subject's organisation must be a member. A
+// thread about a child is moreover seen only by those who may read the
+// child: the organisation by its read rights (and a commission in its
+// district), and a responsible person by a grant to read some category of
+// the child.
+func Correspond(s Subject, members []string, child *Child, today category.Date) Decision {
+	if s.Suspended || (s.Org != nil && !s.Org.Active) {
+		return deny(ReasonSuspended)
+	}
+	switch s.Role {
+	case System, OrgHead, OrgOfficer, CommissionMember, OperatorAdmin:
+	default:
+		return deny(ReasonNotMember)
+	}
+	if s.Org == nil {
+		return deny(ReasonUnknownSubject)
+	}
+	if !slices.Contains(members, s.Org.Code) {
+		return deny(ReasonNotMember)
+	}
+	if child == nil {
+		return Decision{Allow: true}
+	}
+	if child.Status == "archived" && s.Role != OperatorAdmin {
+		return deny(ReasonArchived)
+	}
+	if s.Role == OperatorAdmin {
+		return Decision{Allow: true}
+	}
+	if d := Join(s.Org, child); !d.Allow {
+		return d
+	}
+	if s.Role == OrgOfficer || s.Role == CommissionMember {
+		for _, c := range category.All() {
+			if s.Org.MayRead(c) && granted(s.Grants, Read, c, *child, today).Allow {
+				return Decision{Allow: true}
+			}
+		}
+		return deny(ReasonNoGrant)
+	}
+	return Decision{Allow: true}
+}
+
+// Join decides whether an organisation may be a member of a thread about
+// child (nil for a general thread): it must be active and, for a child,
+// able to read something of the child.
+func Join(o *participant.Participant, child *Child) Decision {
+	if !o.Active {
+		return deny(ReasonSuspended)
+	}
+	if child == nil || o.Code == category.OrgOperator {
+		return Decision{Allow: true}
+	}
+	if len(o.Read) == 0 {
+		return deny(ReasonChildUnread)
+	}
+	return inDistrict(o, *child)
 }

@@ -196,3 +196,46 @@ func TestReasons(t *testing.T) {
 		t.Errorf("a suspended organisation: %+v", d)
 	}
 }
+
+func TestCorrespond(t *testing.T) {
+	officer := Subject{Role: OrgOfficer, Org: org("education"), Grants: []Grant{{Category: "schooling", Read: true}}}
+	ungranted := Subject{Role: OrgOfficer, Org: org("education")}
+	head := Subject{Role: OrgHead, Org: org("education")}
+	commission := Subject{Role: OrgHead, Org: org("commission.sabail")}
+	admin := Subject{Role: OperatorAdmin, Org: org("operator")}
+	archived := sabailChild
+	archived.Status = "archived"
+	members := []string{"education", "health", "commission.sabail", "operator"}
+	cases := []struct {
+		name   string
+		s      Subject
+		child  *Child
+		reason string // "" allows
+	}{
+		{"a member's head, general thread", head, nil, ""},
+		{"a member's head, child thread", head, &sabailChild, ""},
+		{"an officer with a grant to read the child", officer, &sabailChild, ""},
+		{"an officer with no grant, child thread", ungranted, &sabailChild, ReasonNoGrant},
+		{"an officer with no grant, general thread", ungranted, nil, ""},
+		{"a commission, its district", commission, &sabailChild, ""},
+		{"a commission, another district", commission, &qubaChild, ReasonRegion},
+		{"not a member", Subject{Role: OrgHead, Org: org("labour")}, nil, ReasonNotMember},
+		{"a parent", Subject{Role: Parent, FIN: "3MN8P4Q"}, nil, ReasonNotMember},
+		{"an auditor", Subject{Role: Auditor}, nil, ReasonNotMember},
+		{"suspended", Subject{Role: OrgHead, Org: org("education"), Suspended: true}, nil, ReasonSuspended},
+		{"an archived child", head, &archived, ReasonArchived},
+		{"the operator, an archived child", admin, &archived, ""},
+	}
+	for _, c := range cases {
+		d := Correspond(c.s, members, c.child, today)
+		if d.Allow != (c.reason == "") || (!d.Allow && d.Reason != c.reason) {
+			t.Errorf("%s: %+v; want reason %q", c.name, d, c.reason)
+		}
+	}
+	if d := Join(org("commission.quba"), &sabailChild); d.Allow {
+		t.Error("the Quba commission joined a thread about a Sabail child")
+	}
+	if d := Join(org("labour"), &sabailChild); !d.Allow {
+		t.Errorf("labour may not join: %+v", d)
+	}
+}

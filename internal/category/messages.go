@@ -47,7 +47,19 @@ var messages = map[string]i18n.Text{
 	"access_denied":      i18n.T("Bu uşaq barədə bu məlumatı göndərməyə icazəniz yoxdur (%s)", "You may not send this data about this child (%s)", "Вам не разрешено передавать эти данные об этом ребёнке (%s)"),
 	"conflict_retry":     i18n.T("Bu qeyd eyni anda edilən başqa dəyişikliklə toqquşdu; yenidən göndərin", "The record met a change made at the same moment; send it again", "Запись столкнулась с одновременным изменением; отправьте её снова"),
 	"not_found":          i18n.T("Retract ediləcək qeyd tapılmadı", "There is no such record to retract", "Нет такой записи для отзыва"),
-	"parent_age":         i18n.T("Valideyn uşağın doğulduğu gün ən azı %d yaşında olmalıdır", "A parent must have been at least %d when the child was born", "Родителю должно быть не меньше %d лет на дату рождения ребёнка"),
+	// Correspondence.
+	"empty":            i18n.T("Boş ola bilməz", "Cannot be empty", "Не может быть пустым"),
+	"unknown_org":      i18n.T("Belə qurum yoxdur: %s", "There is no such organisation: %s", "Нет такой организации: %s"),
+	"org_cannot_join":  i18n.T("%s bu uşaq barədə yazışmada iştirak edə bilməz (%s)", "%s may not take part in correspondence about this child (%s)", "%s не может участвовать в переписке об этом ребёнке (%s)"),
+	"no_other_org":     i18n.T("Ən azı bir başqa qurum seçin", "Choose at least one other organisation", "Выберите хотя бы одну другую организацию"),
+	"not_member_org":   i18n.T("Cavab gözlənilən qurum yazışmanın iştirakçısı olmalıdır", "The organisation an answer is awaited from must be a member of the thread", "Организация, от которой ждут ответа, должна участвовать в переписке"),
+	"date_past":        i18n.T("Tarix keçmişdə ola bilməz", "The date cannot be in the past", "Дата не может быть в прошлом"),
+	"too_many_files":   i18n.T("Ən çox %d fayl əlavə etmək olar", "At most %d files may be attached", "Можно приложить не более %d файлов"),
+	"file_too_large":   i18n.T("«%s» faylı %d MB-dan böyükdür", "The file %q is larger than %d MB", "Файл «%s» больше %d МБ"),
+	"file_type":        i18n.T("«%s» faylının növünə icazə verilmir; PDF, PNG, JPEG, mətn, DOCX və ya XLSX göndərin", "The type of the file %q is not allowed; send PDF, PNG, JPEG, text, DOCX or XLSX", "Тип файла «%s» не допускается; отправьте PDF, PNG, JPEG, текст, DOCX или XLSX"),
+	"not_your_message": i18n.T("Yalnız öz mesajınızı düzəldə bilərsiniz", "You can edit only your own messages", "Редактировать можно только свои сообщения"),
+	"thread_state":     i18n.T("Vəziyyət açıq, cavab gözlənilir və ya həll olunub olmalıdır", "The state must be open, awaiting an answer or resolved", "Состояние: открыта, ожидается ответ или решена"),
+	"parent_age":       i18n.T("Valideyn uşağın doğulduğu gün ən azı %d yaşında olmalıdır", "A parent must have been at least %d when the child was born", "Родителю должно быть не меньше %d лет на дату рождения ребёнка"),
 }
 
 // message formats the text of code with args in every language.

@@ -45,6 +45,7 @@ type Store struct {
 	// recordAtATime turns the set-based path of SubmitEach off, for tests
 	// that hold the two paths against each other.
 	recordAtATime bool
+	dsn           string
 	setBatches    atomic.Int64 // batches the set-based path took, for tests
 }
 
@@ -67,7 +68,7 @@ func IsPostgres(dsn string) bool {
 // not wait for the database to answer, so that a server can start while
 // its database is down: see Ping, Migrate and CheckSchema.
 func Open(dsn string, opt Options) (*Store, error) {
-	s := &Store{now: opt.Now}
+	s := &Store{now: opt.Now, dsn: dsn}
 	if s.now == nil {
 		s.now = time.Now
 	}
