@@ -131,6 +131,23 @@ func (a *App) serve(ctx context.Context, args []string) error {
 		defer close(checkpointsDone)
 		a.checkpoints(bg, st, auditKey, log)
 	}()
+	// Correspondence: messages stored by other servers (PostgreSQL), and
+	// reminders of answers due, every minute.
+	srv.RegisterOnShutdown(web.Threads().Shutdown)
+	threadsDone := make(chan struct{})
+	go func() {
+		defer close(threadsDone)
+		web.Threads().Run(bg, log)
+	}()
+	remindersDone := make(chan struct{})
+	go func() {
+		defer close(remindersDone)
+		a.every(bg, time.Minute, func() {
+			if _, err := web.Threads().Remind(bg); err != nil {
+				log.Warn("correspondence reminders failed", "err", err)
+			}
+		})
+	}()
 	webhooksDone := make(chan struct{})
 	go func() {
 		defer close(webhooksDone)
@@ -145,6 +162,8 @@ func (a *App) serve(ctx context.Context, args []string) error {
 		<-demoDone
 		<-webhooksDone
 		<-checkpointsDone
+		<-threadsDone
+		<-remindersDone
 		return err
 	case <-ctx.Done():
 	}
@@ -161,6 +180,8 @@ func (a *App) serve(ctx context.Context, args []string) error {
 	<-demoDone
 	<-webhooksDone
 	<-checkpointsDone
+	<-threadsDone
+	<-remindersDone
 	if err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
@@ -299,4 +320,18 @@ func (a *App) loadDemo(ctx context.Context, st *store.Store, reg *registry.Servi
 		return
 	}
 	log.Info("demo: loaded", "children", children, "took", time.Since(start).Round(time.Millisecond))
+}
+
+// every runs fn every interval until ctx ends.
+func (a *App) every(ctx context.Context, interval time.Duration, fn func()) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			fn()
+		}
+	}
 }

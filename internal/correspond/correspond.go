@@ -18,6 +18,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
@@ -73,6 +74,8 @@ type Service struct {
 	// lastDelivered is the largest message id pushed, for catching up
 	// after a broken notification connection.
 	lastDelivered atomic.Int64
+	closing       chan struct{}
+	closeOnce     sync.Once
 }
 
 // New returns the service; its hub pushes new messages to the browsers
@@ -82,8 +85,12 @@ func New(st *store.Store, now func() time.Time, limits Limits) *Service {
 		now = time.Now
 	}
 	return &Service{store: st, hub: NewHub(), now: now, limits: limits,
-		flood: ratelimit.New(limits.PerMinute/60, limits.Burst, now)}
+		flood: ratelimit.New(limits.PerMinute/60, limits.Burst, now), closing: make(chan struct{})}
 }
+
+// Shutdown ends the live streams, so that a server shutting down is not
+// held by browsers that never hang up; they reconnect to another server.
+func (s *Service) Shutdown() { s.closeOnce.Do(func() { close(s.closing) }) }
 
 // Hub returns the service's hub.
 func (s *Service) Hub() *Hub { return s.hub }
@@ -565,4 +572,29 @@ func OrgName(ps map[string]participant.Participant, code string) i18n.Text {
 		return p.Name
 	}
 	return i18n.T(code, code, code)
+}
+
+// Remind tells the organisations threads await answers from: once a day
+// from a day before the answer is due, and once a day after it is overdue.
+// It returns how many notices it sent.
+func (s *Service) Remind(ctx context.Context) (int, error) {
+	now := s.now()
+	due, err := s.store.DueThreads(ctx, now.Add(24*time.Hour), now.Add(-24*time.Hour))
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, t := range due {
+		kind := store.NoticeReminder
+		if t.DueAt.Before(now) {
+			kind = store.NoticeOverdue
+		}
+		err := s.store.Remind(ctx, t.ID, t.Awaiting, kind, audit.Entry{Actor: audit.SystemActor("reminders"), Action: "thread.remind",
+			ChildID: t.ChildID, Outcome: kind + " to " + t.Awaiting, Detail: fmt.Sprintf(`{"thread":%d}`, t.ID)})
+		if err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
 }

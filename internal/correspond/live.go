@@ -277,6 +277,8 @@ func (s *Service) Stream(w http.ResponseWriter, r *http.Request, a Author) {
 		select {
 		case <-ctx.Done():
 			return
+		case <-s.closing:
+			return
 		case <-ping.C:
 			fmt.Fprint(w, ": ping\n\n")
 		case d, ok := <-sub.C:

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"github.com/scfwca/databank/internal/correspond"
 	"html/template"
 	"net"
 	"net/http"
@@ -199,7 +200,11 @@ func (s *Server) viewer(ctx context.Context, sess *session) *web.Viewer {
 	if p, err := s.store.Person(ctx, sess.fin); err == nil {
 		name = p.Name
 	}
-	return &web.Viewer{FIN: sess.fin, Name: name, Org: sess.org, Subject: sess.subject, Actor: sess.actor}
+	v := &web.Viewer{FIN: sess.fin, Name: name, Org: sess.org, Subject: sess.subject, Actor: sess.actor}
+	if sess.org != "" {
+		v.Unread, _ = s.threads.Unread(ctx, correspond.Author{Subject: sess.subject, Actor: sess.actor, FIN: sess.fin, Name: name})
+	}
+	return v
 }
 
 // resolveSession finds the request's live session: it ends sessions past

@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/scfwca/databank/internal/correspond"
 	"github.com/scfwca/databank/internal/ecabinet"
 	"github.com/scfwca/databank/internal/exchange"
 	"github.com/scfwca/databank/internal/oidclogin"
@@ -42,6 +43,7 @@ type Server struct {
 	web            *web.Handler
 	devSigner      http.Handler
 	signing        web.Signing
+	threads        *correspond.Service
 }
 
 // Options configure the server beyond its store and registry.
@@ -87,7 +89,8 @@ func New(st *store.Store, reg *registry.Service, log *slog.Logger, opt Options) 
 	// Logins: 10 a minute from one address, bursts of 20. Reads of
 	// children's data: one a second per person, bursts of 60 — a person
 	// at work reads far fewer; a script harvesting profiles is stopped.
-	s.web = web.New(reg, s.cabinets, st, log, s.auth.now, opt.Signing)
+	s.threads = correspond.New(st, s.auth.now, correspond.DefaultLimits)
+	s.web = web.New(reg, s.cabinets, st, s.threads, log, s.auth.now, opt.Signing)
 	s.logins = ratelimit.New(10.0/60, 20, s.auth.now)
 	s.reads = ratelimit.New(1, 60, s.auth.now)
 
@@ -102,6 +105,9 @@ func New(st *store.Store, reg *registry.Service, log *slog.Logger, opt Options) 
 	s.handler = s.observe(recoverPanics(log, s.headers(http.NewCrossOriginProtection().Handler(mux))))
 	return s
 }
+
+// Threads returns the correspondence service.
+func (s *Server) Threads() *correspond.Service { return s.threads }
 
 // SetLogin installs the single sign-on once its provider is reachable.
 func (s *Server) SetLogin(l *oidclogin.Login) { s.auth.login.Store(l) }
@@ -170,6 +176,17 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /org", s.withPage(s.web.MyOrg))
 	mux.HandleFunc("POST /admin/orgs/{org}/staff", s.withPage(s.web.StaffRegister))
 	mux.HandleFunc("POST /admin/orgs/{org}/grants", s.withPage(s.web.StaffGrant))
+	// Correspondence.
+	mux.HandleFunc("GET /threads", s.withPage(s.web.Threads))
+	mux.HandleFunc("GET /threads/new", s.withPage(s.web.NewThread))
+	mux.HandleFunc("POST /threads", s.withPage(s.web.OpenThread))
+	mux.HandleFunc("GET /threads/events", s.withPage(s.web.Events))
+	mux.HandleFunc("GET /threads/{id}", s.withPage(s.web.Thread))
+	mux.HandleFunc("POST /threads/{id}/messages", s.withPage(s.web.PostMessage))
+	mux.HandleFunc("POST /threads/{id}/state", s.withPage(s.web.ThreadState))
+	mux.HandleFunc("POST /threads/{id}/orgs", s.withPage(s.web.ThreadOrgs))
+	mux.HandleFunc("POST /messages/{id}/edit", s.withPage(s.web.EditMessage))
+	mux.HandleFunc("GET /files/{id}", s.withPage(s.web.File))
 	mux.HandleFunc("/", s.notFound)
 }
 

@@ -538,6 +538,32 @@ func (s *Store) Notices(ctx context.Context, org string, after int64, limit int)
 	return out, s.classify("store.Notices", rows.Err())
 }
 
+// RecentNotices returns an organisation's latest notices of the given
+// kinds, newest first.
+func (s *Store) RecentNotices(ctx context.Context, org string, kinds []string, limit int) ([]Notice, error) {
+	args := []any{org, limit}
+	for _, k := range kinds {
+		args = append(args, k)
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT id, kind, thread_id, message_id, created_at FROM notices
+		WHERE org = $1 AND kind IN (`+placeholders(3, len(kinds))+`) ORDER BY id DESC LIMIT $2`, args...)
+	if err != nil {
+		return nil, s.classify("store.RecentNotices", err)
+	}
+	defer rows.Close()
+	out := []Notice{}
+	for rows.Next() {
+		n := Notice{Org: org}
+		var at int64
+		if err := rows.Scan(&n.ID, &n.Kind, &n.ThreadID, &n.MessageID, &at); err != nil {
+			return nil, s.classify("store.RecentNotices", err)
+		}
+		n.CreatedAt = fromMicros(at).Format(time.RFC3339)
+		out = append(out, n)
+	}
+	return out, s.classify("store.RecentNotices", rows.Err())
+}
+
 // DueThreads returns the threads awaiting an answer due before a time
 // whose last reminder went out before since (0: never reminded).
 func (s *Store) DueThreads(ctx context.Context, before, since time.Time) ([]Thread, error) {

@@ -22,6 +22,7 @@ import (
 	"github.com/scfwca/databank/internal/audit"
 	"github.com/scfwca/databank/internal/category"
 	"github.com/scfwca/databank/internal/classifier"
+	"github.com/scfwca/databank/internal/correspond"
 	"github.com/scfwca/databank/internal/ecabinet"
 	"github.com/scfwca/databank/internal/fault"
 	"github.com/scfwca/databank/internal/i18n"
@@ -41,6 +42,9 @@ type Viewer struct {
 	FIN, Name, Org string
 	Subject        access.Subject
 	Actor          audit.Actor
+	// Unread counts the messages in the person's threads that no one of
+	// their organisation has read yet.
+	Unread int
 }
 
 // Handler serves the pages.
@@ -55,11 +59,12 @@ type Handler struct {
 	orgNames sync.Map          // participant code → i18n.Text
 	signing  Signing
 	entries  entries
+	threads  *correspond.Service
 }
 
 // New parses the templates once and returns the handler.
-func New(reg *registry.Service, cabinets *ecabinet.Service, st *store.Store, log *slog.Logger, now func() time.Time, sign Signing) *Handler {
-	h := &Handler{registry: reg, cabinets: cabinets, store: st, log: log, now: now, pages: map[string]*template.Template{},
+func New(reg *registry.Service, cabinets *ecabinet.Service, st *store.Store, threads *correspond.Service, log *slog.Logger, now func() time.Time, sign Signing) *Handler {
+	h := &Handler{registry: reg, cabinets: cabinets, store: st, threads: threads, log: log, now: now, pages: map[string]*template.Template{},
 		assets: map[string]string{}, signing: sign, entries: entries{m: map[string]*entry{}}}
 	files, _ := fs.ReadDir(staticFS, "static")
 	for _, f := range files {
@@ -67,7 +72,7 @@ func New(reg *registry.Service, cabinets *ecabinet.Service, st *store.Store, log
 		sum := sha256.Sum256(b)
 		h.assets[f.Name()] = "/static/" + f.Name() + "?v=" + hex.EncodeToString(sum[:6])
 	}
-	for _, page := range []string{"landing", "home", "search", "child", "error", "entry", "sign", "reads", "admin", "admin_org", "audit", "history", "classifiers"} {
+	for _, page := range []string{"landing", "home", "search", "child", "error", "entry", "sign", "reads", "admin", "admin_org", "audit", "history", "classifiers", "threads", "thread", "thread_new"} {
 		t := template.New("layout.html").Funcs(h.funcs())
 		h.pages[page] = template.Must(t.ParseFS(templateFS, "templates/layout.html", "templates/"+page+".html"))
 	}
@@ -181,6 +186,7 @@ func (h *Handler) funcs() template.FuncMap {
 		"purposes":   func() []classifier.Item { return classifier.ReadPurposes.Items },
 		"categories": func() []*category.Category { return category.All() },
 		"langs":      func() []i18n.Lang { return i18n.Langs },
+		"list":       func(s ...string) []string { return s },
 	}
 }
 
