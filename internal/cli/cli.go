@@ -52,6 +52,7 @@ var commands = map[string]command{
 	"bench":       {"measure against the raw engine: bench ingest", (*App).benchCmd},
 	"staff":       {"register staff with organisations and grant rights (console)", (*App).staff},
 	"person":      {"suspend or restore a person's access: person suspend|resume FIN", (*App).person},
+	"signals":     {"evaluate the signal rules for every child: signals run", (*App).signalsCmd},
 }
 
 // Run runs the command line args (without the program name) and returns

@@ -6,6 +6,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"github.com/scfwca/databank/internal/correspond"
 	"log/slog"
 	"net"
 	"net/http"
@@ -131,9 +132,32 @@ func (a *App) serve(ctx context.Context, args []string) error {
 		defer close(checkpointsDone)
 		a.checkpoints(bg, st, auditKey, log)
 	}()
-	// Correspondence: messages stored by other servers (PostgreSQL), and
-	// reminders of answers due, every minute.
+	// Correspondence: messages stored by other servers (PostgreSQL),
+	// reminders of answers due, every minute, and the signals: for the
+	// children whose facts arrive, as they arrive, and for every child
+	// each night at 02:00 in Baku (and once the demo has loaded).
 	srv.RegisterOnShutdown(web.Threads().Shutdown)
+	queue := correspond.NewQueue()
+	reg.OnStored(queue.Add)
+	signalsDone := make(chan struct{})
+	go func() {
+		defer close(signalsDone)
+		go web.Threads().RunSignals(bg, queue, log)
+		<-demoDone
+		for {
+			checked, opened, err := web.Threads().CheckAll(bg)
+			if err != nil && bg.Err() == nil {
+				log.Warn("signals: the nightly run failed", "err", err)
+			} else if err == nil {
+				log.Info("signals: checked every child", "children", checked, "threads_opened", opened)
+			}
+			select {
+			case <-bg.Done():
+				return
+			case <-time.After(untilNext(a.Now(), 2)):
+			}
+		}
+	}()
 	threadsDone := make(chan struct{})
 	go func() {
 		defer close(threadsDone)
@@ -164,6 +188,7 @@ func (a *App) serve(ctx context.Context, args []string) error {
 		<-checkpointsDone
 		<-threadsDone
 		<-remindersDone
+		<-signalsDone
 		return err
 	case <-ctx.Done():
 	}
@@ -182,6 +207,7 @@ func (a *App) serve(ctx context.Context, args []string) error {
 	<-checkpointsDone
 	<-threadsDone
 	<-remindersDone
+	<-signalsDone
 	if err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
@@ -334,4 +360,38 @@ func (a *App) every(ctx context.Context, interval time.Duration, fn func()) {
 			fn()
 		}
 	}
+}
+
+// untilNext is how long from now until the next given hour in Baku.
+func untilNext(now time.Time, hour int) time.Duration {
+	b := now.In(category.Baku)
+	next := time.Date(b.Year(), b.Month(), b.Day(), hour, 0, 0, 0, category.Baku)
+	if !next.After(b) {
+		next = next.AddDate(0, 0, 1)
+	}
+	return next.Sub(now)
+}
+
+// signalsCmd runs the signals by hand: signals run evaluates every child.
+func (a *App) signalsCmd(ctx context.Context, args []string) error {
+	if len(args) == 0 || args[0] != "run" {
+		fmt.Fprintln(a.Stderr, "usage: databank signals run [--db ...]")
+		return errUsage
+	}
+	var cfg config.Config
+	fs := a.flags("signals run", &cfg)
+	if err := a.parse(fs, &cfg, args[1:]); err != nil {
+		return err
+	}
+	st, err := a.openStore(ctx, &cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	checked, opened, err := correspond.New(st, a.Now, correspond.DefaultLimits).CheckAll(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.Stdout, "checked %d children, opened %d signal threads\n", checked, opened)
+	return nil
 }

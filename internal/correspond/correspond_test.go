@@ -18,6 +18,7 @@ import (
 	"github.com/scfwca/databank/internal/fault"
 	"github.com/scfwca/databank/internal/participant"
 	"github.com/scfwca/databank/internal/profile"
+	"github.com/scfwca/databank/internal/signals"
 	"github.com/scfwca/databank/internal/store"
 	"github.com/scfwca/databank/internal/store/storetest"
 )
@@ -337,4 +338,108 @@ func TestLiveDeliveryAcrossServers(t *testing.T) {
 			t.Fatal("the other server's subscriber received nothing")
 		}
 	}
+}
+
+// submit stores a record about the child with FIN 5ZK3N2P.
+func submit(t *testing.T, st *store.Store, sender, cat, source string, payload []byte) {
+	t.Helper()
+	sum := sha256.Sum256(payload)
+	_, err := st.Submit(ctx, store.Submission{
+		Keys: []profile.Key{{Kind: profile.KeyFIN, Value: "5ZK3N2P"}},
+		Fact: profile.Fact{Category: cat, Sender: sender, SourceID: source, Action: profile.Upsert,
+			EffectiveDate: category.MustDate("2026-10-01"), ReceivedAt: t0, Payload: payload, ContentHash: hex.EncodeToString(sum[:])},
+		Actor: audit.Actor{Kind: audit.Participant, ID: sender}, Detail: "{}",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestSignalsOpenThreadsOncePerChildAndRule(t *testing.T) {
+	for _, e := range storetest.Engines() {
+		t.Run(string(e), func(t *testing.T) {
+			svc, child := setup(t, e)
+			st := svc.Store()
+			cat, _ := category.Lookup("offences_against_child")
+			submit(t, st, "internal_affairs", "offences_against_child", "oac-1", cat.Examples()[0])
+			rules, err := svc.Rules(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			opened, err := svc.CheckChild(ctx, rules, child)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The child is 10 with no schooling record and no check-up
+			// either: three rules hold.
+			if opened != 3 {
+				t.Fatalf("opened %d threads; want 3 (offence, school, check-up)", opened)
+			}
+			if again, _ := svc.CheckChild(ctx, rules, child); again != 0 {
+				t.Errorf("a second evaluation opened %d more", again)
+			}
+			sabailRows, _ := svc.List(ctx, sabail, store.ThreadFilter{})
+			if len(sabailRows) != 1 || sabailRows[0].SignalRule != "offence_against_child" || sabailRows[0].ChildID != child {
+				t.Fatalf("the Sabail commission's threads = %+v; want the offence signal", sabailRows)
+			}
+			_, msgs, err := svc.View(ctx, sabail, sabailRows[0].ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var body correspond.SignalBody
+			if err := json.Unmarshal([]byte(msgs[0].Body), &body); err != nil || msgs[0].Kind != "signal" || len(body.Facts) != 1 ||
+				body.Facts[0].Category != "offences_against_child" || body.Reason.AZ == "" {
+				t.Errorf("signal message = %s (%v)", msgs[0].Body, err)
+			}
+			if strings.Contains(msgs[0].Body, "5ZK3N2P") || strings.Contains(msgs[0].Body, "Məmmədov") {
+				t.Errorf("the signal names the child: %s", msgs[0].Body)
+			}
+			eduRows, _ := svc.List(ctx, eduHead, store.ThreadFilter{})
+			if len(eduRows) != 1 || eduRows[0].SignalRule != "school_age_no_schooling" {
+				t.Errorf("education's threads = %+v", eduRows)
+			}
+		})
+	}
+}
+
+func TestSignalRulesAreTheOperatorsToChange(t *testing.T) {
+	svc, child := setup(t, store.SQLite)
+	admin := person("1AK0001", "operator", access.OperatorAdmin)
+	off := signalsRule(t, svc, "no_health_checkup")
+	off.Enabled = false
+	if err := svc.SetRule(ctx, eduHead, off); !fault.Is(err, fault.Forbidden) {
+		t.Errorf("a ministry changed a rule: %v", err)
+	}
+	bad := off
+	bad.Months = 99
+	if err := svc.SetRule(ctx, admin, bad); !strings.Contains(fieldCodes(err), "months:") {
+		t.Errorf("a period of 99 months: %v", err)
+	}
+	bad = off
+	bad.Responsible = "nobody"
+	if err := svc.SetRule(ctx, admin, bad); !strings.Contains(fieldCodes(err), "responsible:unknown_org") {
+		t.Errorf("an unknown responsible: %v", err)
+	}
+	if err := svc.SetRule(ctx, admin, off); err != nil {
+		t.Fatal(err)
+	}
+	rules, _ := svc.Rules(ctx)
+	if n, _ := svc.CheckChild(ctx, rules, child); n != 1 {
+		t.Errorf("with the check-up rule off, %d threads; want only the school one", n)
+	}
+}
+
+func signalsRule(t *testing.T, svc *correspond.Service, code string) signals.Rule {
+	t.Helper()
+	rules, err := svc.Rules(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rules {
+		if r.Code == code {
+			return r
+		}
+	}
+	t.Fatalf("no rule %s", code)
+	return signals.Rule{}
 }

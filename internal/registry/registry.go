@@ -27,8 +27,20 @@ import (
 
 // Service is the registry of children's data.
 type Service struct {
-	store *store.Store
-	now   func() time.Time
+	store  *store.Store
+	now    func() time.Time
+	stored func(children []int64)
+}
+
+// OnStored sets what runs after new facts about children were stored
+// (committed): the signals are evaluated for those children. It must not
+// block; it is set once, before the service is used.
+func (s *Service) OnStored(fn func(children []int64)) { s.stored = fn }
+
+func (s *Service) notify(children ...int64) {
+	if s.stored != nil && len(children) > 0 {
+		s.stored(children)
+	}
 }
 
 // New returns the registry over a store. now is the clock; time.Now when
@@ -309,6 +321,9 @@ func (s *Service) Submit(ctx context.Context, from Sender, raw []byte) (Outcome,
 		}
 		return Outcome{SourceID: rec.SourceID}, err
 	}
+	if res.Status == store.Accepted {
+		s.notify(res.ChildID)
+	}
 	return Outcome{SourceID: rec.SourceID, Status: string(res.Status), ChildID: res.ChildID, FactID: res.FactID, Candidates: res.Candidates}, nil
 }
 
@@ -376,6 +391,7 @@ func (s *Service) SubmitBatch(ctx context.Context, from Sender, raws [][]byte, d
 	if err != nil {
 		return nil, err
 	}
+	var touched []int64
 	for j, e := range each {
 		i := index[j]
 		if e.Err != nil {
@@ -391,7 +407,11 @@ func (s *Service) SubmitBatch(ctx context.Context, from Sender, raws [][]byte, d
 		}
 		r := e.Result
 		out[i] = Outcome{SourceID: out[i].SourceID, Status: string(r.Status), ChildID: r.ChildID, FactID: r.FactID, Candidates: r.Candidates}
+		if r.Status == store.Accepted {
+			touched = append(touched, r.ChildID)
+		}
 	}
+	s.notify(touched...)
 	return out, nil
 }
 

@@ -187,6 +187,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /threads/{id}/orgs", s.withPage(s.web.ThreadOrgs))
 	mux.HandleFunc("POST /messages/{id}/edit", s.withPage(s.web.EditMessage))
 	mux.HandleFunc("GET /files/{id}", s.withPage(s.web.File))
+	mux.HandleFunc("GET /admin/signals", s.withPage(s.web.SignalRules))
+	mux.HandleFunc("POST /admin/signals/{code}", s.withPage(s.web.SetSignalRule))
 	mux.HandleFunc("/", s.notFound)
 }
 

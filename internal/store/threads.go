@@ -608,3 +608,120 @@ func (s *Store) Remind(ctx context.Context, threadID int64, org, kind string, en
 		return s.appendAudit(ctx, tx, entry)
 	})
 }
+
+// SignalRule is the operator's setting of a signal rule.
+type SignalRule struct {
+	Code        string
+	Enabled     bool
+	Responsible string
+	Months      int
+	UpdatedAt   time.Time
+	UpdatedBy   string
+}
+
+// SignalRules returns the operator's settings of the signal rules; a
+// rule without one runs as its default.
+func (s *Store) SignalRules(ctx context.Context) (map[string]SignalRule, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT code, enabled, responsible, months, updated_at, updated_by FROM signal_rules`)
+	if err != nil {
+		return nil, s.classify("store.SignalRules", err)
+	}
+	defer rows.Close()
+	out := map[string]SignalRule{}
+	for rows.Next() {
+		var r SignalRule
+		var enabled int
+		var at int64
+		if err := rows.Scan(&r.Code, &enabled, &r.Responsible, &r.Months, &at, &r.UpdatedBy); err != nil {
+			return nil, s.classify("store.SignalRules", err)
+		}
+		r.Enabled, r.UpdatedAt = enabled == 1, fromMicros(at)
+		out[r.Code] = r
+	}
+	return out, s.classify("store.SignalRules", rows.Err())
+}
+
+// SetSignalRule stores the operator's setting of a rule, audited.
+func (s *Store) SetSignalRule(ctx context.Context, r SignalRule, actor audit.Actor) error {
+	return s.tx(ctx, "store.SetSignalRule", false, func(tx *sql.Tx) error {
+		enabled := 0
+		if r.Enabled {
+			enabled = 1
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO signal_rules (code, enabled, responsible, months, updated_at, updated_by)
+			VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (code) DO UPDATE SET enabled = excluded.enabled,
+			responsible = excluded.responsible, months = excluded.months, updated_at = excluded.updated_at,
+			updated_by = excluded.updated_by`, r.Code, enabled, r.Responsible, r.Months, micros(s.now()), actor.ID); err != nil {
+			return err
+		}
+		detail, _ := json.Marshal(map[string]any{"rule": r.Code, "enabled": r.Enabled, "responsible": r.Responsible, "months": r.Months})
+		return s.appendAudit(ctx, tx, audit.Entry{Actor: actor, Action: "signal.rule", Outcome: "done", Detail: string(detail)})
+	})
+}
+
+// SignalRaised reports whether a rule was already raised for a child.
+func (s *Store) SignalRaised(ctx context.Context, rule string, childID int64) (bool, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM signal_hits WHERE rule = $1 AND child_id = $2`, rule, childID).Scan(&n)
+	return n > 0, s.classify("store.SignalRaised", err)
+}
+
+// OpenSignalThread opens the thread of a signal, once per child and rule:
+// when the rule was raised for the child before (by this server or
+// another at the same moment) it stores nothing and returns 0.
+func (s *Store) OpenSignalThread(ctx context.Context, t Thread, members []string, first Post) (threadID, messageID int64, err error) {
+	err = s.tx(ctx, "store.OpenSignalThread", false, func(tx *sql.Tx) error {
+		now := micros(s.now())
+		err := tx.QueryRowContext(ctx, `INSERT INTO threads (subject, child_id, opened_by, opened_fin, state, signal_rule,
+			created_at, updated_at) VALUES ($1, $2, $3, '', 'open', $4, $5, $5) RETURNING id`,
+			t.Subject, t.ChildID, t.OpenedBy, t.SignalRule, now).Scan(&threadID)
+		if err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO signal_hits (rule, child_id, thread_id, created_at) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (rule, child_id) DO NOTHING`, t.SignalRule, t.ChildID, threadID, now)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			threadID = 0
+			return errSignalRaised
+		}
+		for _, org := range members {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO thread_members (thread_id, org, added_at, added_by) VALUES ($1, $2, $3, $4)`,
+				threadID, org, now, t.OpenedBy); err != nil {
+				return err
+			}
+		}
+		first.Message.ThreadID = threadID
+		first.Audit.Detail = threadDetail(threadID, first.Audit.Detail)
+		messageID, err = s.post(ctx, tx, first, NoticeThread)
+		return err
+	})
+	if errors.Is(err, errSignalRaised) {
+		return 0, 0, nil
+	}
+	return threadID, messageID, err
+}
+
+var errSignalRaised = errors.New("store: the signal was raised before")
+
+// ActiveChildren returns the ids of children with an active profile after
+// an id, in order, at most limit.
+func (s *Store) ActiveChildren(ctx context.Context, after int64, limit int) ([]int64, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT child_id FROM profiles WHERE status = 'active' AND child_id > $1
+		ORDER BY child_id LIMIT $2`, after, limit)
+	if err != nil {
+		return nil, s.classify("store.ActiveChildren", err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, s.classify("store.ActiveChildren", err)
+		}
+		out = append(out, id)
+	}
+	return out, s.classify("store.ActiveChildren", rows.Err())
+}

@@ -16,6 +16,7 @@ import (
 	"github.com/scfwca/databank/internal/fault"
 	"github.com/scfwca/databank/internal/i18n"
 	"github.com/scfwca/databank/internal/participant"
+	"github.com/scfwca/databank/internal/signals"
 	"github.com/scfwca/databank/internal/store"
 )
 
@@ -194,7 +195,19 @@ type messageView struct {
 	store.Message
 	Versions []store.Message // earlier versions, for an edited message
 	Event    string          // an event told in words
+	Signal   *signalView     // what a signal found
 	Mine     bool
+}
+
+// signalView is a signal's first message in the reader's language.
+type signalView struct {
+	Name, Reason string
+	Facts        []citedView
+}
+
+type citedView struct {
+	Category, Sender, Date string
+	ID                     int64
 }
 
 // Thread shows a thread to a member, its messages oldest first, each
@@ -222,7 +235,21 @@ func (h *Handler) thread(w http.ResponseWriter, r *http.Request, v *Viewer, body
 			}
 		}
 		mv := messageView{Message: m, Mine: m.AuthorFIN == v.FIN && m.Org == v.Org && m.Kind == "message"}
-		if m.Kind != "message" {
+		switch m.Kind {
+		case "signal":
+			var b correspond.SignalBody
+			if json.Unmarshal([]byte(m.Body), &b) == nil {
+				sv := &signalView{Name: b.Name.In(lang), Reason: b.Reason.In(lang)}
+				for _, f := range b.Facts {
+					title := f.Category
+					if c, ok := category.Lookup(f.Category); ok {
+						title = c.Title.In(lang)
+					}
+					sv.Facts = append(sv.Facts, citedView{Category: title, Sender: h.orgName(lang, f.Sender), Date: formatDate(lang, f.EffectiveDate), ID: f.ID})
+				}
+				mv.Signal = sv
+			}
+		case "event":
 			mv.Event = h.eventText(lang, m.Body)
 		}
 		at[m.ID] = len(views)
@@ -407,4 +434,62 @@ func (h *Handler) File(w http.ResponseWriter, r *http.Request, v *Viewer) {
 // Events is the live stream of the viewer's threads.
 func (h *Handler) Events(w http.ResponseWriter, r *http.Request, v *Viewer) {
 	h.threads.Stream(w, r, author(v))
+}
+
+// SignalRules shows the signal rules: the operator's administrator
+// changes them, the evaluator sees them.
+func (h *Handler) SignalRules(w http.ResponseWriter, r *http.Request, v *Viewer) {
+	h.signalRules(w, r, v, "", nil, http.StatusOK)
+}
+
+func (h *Handler) signalRules(w http.ResponseWriter, r *http.Request, v *Viewer, failed string, errs map[string]string, status int) {
+	change, ok := h.adminAccess(w, r, v)
+	if !ok {
+		return
+	}
+	rules, err := h.threads.Rules(r.Context())
+	if err != nil {
+		h.Fail(w, r, v, err)
+		return
+	}
+	ps, err := h.store.Participants(r.Context())
+	if err != nil {
+		h.Fail(w, r, v, err)
+		return
+	}
+	h.render(w, r, "signals", status, v, "signals.title", map[string]any{"Rules": rules, "Change": change,
+		"Participants": ps, "Failed": failed, "Errors": errs, "Saved": r.URL.Query().Get("saved")})
+}
+
+// SetSignalRule saves one rule from its form.
+func (h *Handler) SetSignalRule(w http.ResponseWriter, r *http.Request, v *Viewer) {
+	lang := Language(w, r)
+	if err := r.ParseForm(); err != nil {
+		h.Fail(w, r, v, fault.E("web.SetSignalRule", fault.Invalid, err))
+		return
+	}
+	code := r.PathValue("code")
+	rule := signals.Rule{Code: code, Enabled: r.PostForm.Get("enabled") == "on", Responsible: r.PostForm.Get("responsible")}
+	if m := r.PostForm.Get("months"); m != "" {
+		n, err := strconv.Atoi(m)
+		if err != nil {
+			h.signalRules(w, r, v, code, map[string]string{"months": category.Problem("months", "type_integer").Message.In(lang)}, http.StatusUnprocessableEntity)
+			return
+		}
+		rule.Months = n
+	}
+	err := h.threads.SetRule(r.Context(), author(v), rule)
+	if fields := fault.FieldsOf(err); len(fields) > 0 {
+		errs := map[string]string{}
+		for _, fe := range fields {
+			errs[fe.Field] = fe.Message.In(lang)
+		}
+		h.signalRules(w, r, v, code, errs, http.StatusUnprocessableEntity)
+		return
+	}
+	if err != nil {
+		h.Fail(w, r, v, err)
+		return
+	}
+	http.Redirect(w, r, "/admin/signals?saved="+url.QueryEscape(code), http.StatusSeeOther)
 }
