@@ -96,6 +96,7 @@ func (h *Handler) Routes() []Route {
 		{"GET /exchange/v1/children/{key}", h.participant(h.getChild)},
 		{"POST /exchange/v1/children/search", h.participant(h.searchChildren)},
 		{"GET /exchange/v1/feed", h.participant(h.feed)},
+		{"GET /exchange/v1/notices", h.participant(h.notices)},
 		{"GET /exchange/v1/categories", http.HandlerFunc(h.categories)},
 		{"GET /exchange/v1/openapi.json", http.HandlerFunc(h.openAPI)},
 	}

@@ -75,3 +75,34 @@ func parseInt(s string, def int64) (int64, error) {
 	}
 	return strconv.ParseInt(s, 10, 64)
 }
+
+// NoticesResponse is a page of a participant's correspondence notices.
+type NoticesResponse struct {
+	Notices []store.Notice `json:"notices"`
+	// Next is the cursor to ask after next time.
+	Next int64 `json:"next"`
+}
+
+// notices answers with the participant's correspondence notices after a
+// cursor: new threads it is a member of, messages, mentions, reminders and
+// overdue answers. The threads themselves are read in the e-cabinet.
+func (h *Handler) notices(w http.ResponseWriter, r *http.Request, c *caller) {
+	q := r.URL.Query()
+	after, err1 := parseInt(q.Get("after"), 0)
+	limit, err2 := parseInt(q.Get("limit"), feedDefaultLimit)
+	if err1 != nil || err2 != nil || after < 0 || limit < 1 || limit > feedMaxLimit {
+		h.refuse(w, r, c, &refusal{status: http.StatusUnprocessableEntity, code: "notices_parameters",
+			detail: "after is a cursor ≥ 0, limit 1–1000"})
+		return
+	}
+	ns, err := h.store.Notices(r.Context(), c.p.Code, after, int(limit))
+	if err != nil {
+		h.refuse(w, r, c, err)
+		return
+	}
+	next := after
+	if len(ns) > 0 {
+		next = ns[len(ns)-1].ID
+	}
+	problem.JSON(w, http.StatusOK, NoticesResponse{Notices: ns, Next: next})
+}

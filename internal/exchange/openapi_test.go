@@ -594,6 +594,7 @@ func TestOpenAPIAnswers(t *testing.T) {
 		child    = "GET /exchange/v1/children/{key}"
 		search   = "POST /exchange/v1/children/search"
 		feed     = "GET /exchange/v1/feed"
+		notices  = "GET /exchange/v1/notices"
 		catalog  = "GET /exchange/v1/categories"
 		openapi  = "GET /exchange/v1/openapi.json"
 	)
@@ -692,6 +693,10 @@ func TestOpenAPIAnswers(t *testing.T) {
 	call(feed, "justice", fmt.Sprintf("/exchange/v1/feed?after=%d&wait=0", f.Next), nil)
 	want(call(feed, "justice", "/exchange/v1/feed?limit=0", nil), 422, "feed_parameters")
 	want(call(feed, "justice", "/exchange/v1/feed?after=x", nil), 422, "feed_parameters")
+
+	// The correspondence notices.
+	call(notices, "justice", "/exchange/v1/notices?after=0", nil)
+	want(call(notices, "justice", "/exchange/v1/notices?limit=0", nil), 422, "notices_parameters")
 
 	// The public routes.
 	call(catalog, "", "/exchange/v1/categories", nil)

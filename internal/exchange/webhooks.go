@@ -18,7 +18,7 @@ import (
 )
 
 // Deliverer pushes each participant's feed to its webhook: a JSON POST of
-// up to 100 changes at a time, signed with HMAC-SHA256 of the body under
+// up to 100 changes and 100 correspondence notices at a time, signed with HMAC-SHA256 of the body under
 // the participant's secret in X-Databank-Signature ("sha256=<hex>"). A
 // delivery the receiver does not acknowledge with 2xx is tried again with
 // exponential backoff, up to an hour apart; the cursor only moves on
@@ -62,6 +62,10 @@ type WebhookDelivery struct {
 	Participant string         `json:"participant"`
 	Changes     []store.Change `json:"changes"`
 	Next        int64          `json:"next"`
+	// Notices are the participant's correspondence notices, and
+	// NextNotice the cursor after them (see GET /exchange/v1/notices).
+	Notices    []store.Notice `json:"notices"`
+	NextNotice int64          `json:"next_notice"`
 }
 
 // Sign returns the X-Databank-Signature value of a delivery body.
@@ -93,18 +97,28 @@ func (d *Deliverer) deliver(ctx context.Context, w store.Webhook) error {
 		return err
 	}
 	changes, err := d.store.Feed(ctx, w.Participant, p.Read, w.Cursor, 100)
-	if err != nil || len(changes) == 0 {
+	if err != nil {
 		return err
 	}
-	next := changes[len(changes)-1].Cursor
-	body, _ := json.Marshal(WebhookDelivery{Participant: w.Participant, Changes: changes, Next: next})
+	notices, err := d.store.Notices(ctx, w.Participant, w.NoticeCursor, 100)
+	if err != nil || len(changes)+len(notices) == 0 {
+		return err
+	}
+	next, nextNotice := w.Cursor, w.NoticeCursor
+	if len(changes) > 0 {
+		next = changes[len(changes)-1].Cursor
+	}
+	if len(notices) > 0 {
+		nextNotice = notices[len(notices)-1].ID
+	}
+	body, _ := json.Marshal(WebhookDelivery{Participant: w.Participant, Changes: changes, Next: next, Notices: notices, NextNotice: nextNotice})
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.URL, bytes.NewReader(body))
 	if err != nil {
 		return err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("X-Databank-Signature", Sign(w.Secret, body))
-	req.Header.Set("X-Databank-Delivery", fmt.Sprintf("%s-%d", w.Participant, next))
+	req.Header.Set("X-Databank-Delivery", fmt.Sprintf("%s-%d-%d", w.Participant, next, nextNotice))
 	resp, err := d.client.Do(req)
 	if err != nil {
 		return err
@@ -114,9 +128,10 @@ func (d *Deliverer) deliver(ctx context.Context, w store.Webhook) error {
 	if resp.StatusCode/100 != 2 {
 		return fmt.Errorf("the receiver answered %s", resp.Status)
 	}
-	detail, _ := json.Marshal(map[string]int64{"after": w.Cursor, "next": next, "changes": int64(len(changes))})
+	detail, _ := json.Marshal(map[string]int64{"after": w.Cursor, "next": next, "changes": int64(len(changes)),
+		"notices": int64(len(notices)), "next_notice": nextNotice})
 	if err := d.store.Audit(ctx, audit.Entry{Actor: audit.SystemActor("webhooks"), Action: "exchange.webhook", Outcome: "delivered to " + w.Participant, Detail: string(detail)}); err != nil {
 		return err
 	}
-	return d.store.WebhookDelivered(ctx, w.Participant, next)
+	return d.store.WebhookDelivered(ctx, w.Participant, next, nextNotice)
 }

@@ -15,9 +15,11 @@ type Webhook struct {
 	URL         string
 	Secret      string
 	Cursor      int64
-	Failures    int
-	NextAttempt time.Time
-	LastError   string
+	// NoticeCursor is the last correspondence notice delivered.
+	NoticeCursor int64
+	Failures     int
+	NextAttempt  time.Time
+	LastError    string
 }
 
 // SetWebhook sets or replaces a participant's webhook, starting from the
@@ -40,7 +42,7 @@ func (s *Store) SetWebhook(ctx context.Context, w Webhook, actor audit.Actor) er
 
 // DueWebhooks returns the webhooks whose next attempt is due.
 func (s *Store) DueWebhooks(ctx context.Context) ([]Webhook, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT participant, url, secret, cursor, failures, next_attempt, last_error
+	rows, err := s.db.QueryContext(ctx, `SELECT participant, url, secret, cursor, notice_cursor, failures, next_attempt, last_error
 		FROM webhooks WHERE next_attempt <= $1 ORDER BY participant`, micros(s.now()))
 	if err != nil {
 		return nil, s.classify("store.DueWebhooks", err)
@@ -50,7 +52,7 @@ func (s *Store) DueWebhooks(ctx context.Context) ([]Webhook, error) {
 	for rows.Next() {
 		var w Webhook
 		var next int64
-		if err := rows.Scan(&w.Participant, &w.URL, &w.Secret, &w.Cursor, &w.Failures, &next, &w.LastError); err != nil {
+		if err := rows.Scan(&w.Participant, &w.URL, &w.Secret, &w.Cursor, &w.NoticeCursor, &w.Failures, &next, &w.LastError); err != nil {
 			return nil, s.classify("store.DueWebhooks", err)
 		}
 		w.NextAttempt = fromMicros(next)
@@ -59,11 +61,11 @@ func (s *Store) DueWebhooks(ctx context.Context) ([]Webhook, error) {
 	return out, s.classify("store.DueWebhooks", rows.Err())
 }
 
-// WebhookDelivered advances a webhook's cursor after a delivery its
-// receiver acknowledged.
-func (s *Store) WebhookDelivered(ctx context.Context, participant string, cursor int64) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE webhooks SET cursor = $1, failures = 0, next_attempt = 0, last_error = ''
-		WHERE participant = $2`, cursor, participant)
+// WebhookDelivered advances a webhook's cursors, of the feed and of the
+// notices, after a delivery its receiver acknowledged.
+func (s *Store) WebhookDelivered(ctx context.Context, participant string, cursor, noticeCursor int64) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE webhooks SET cursor = $1, notice_cursor = $2, failures = 0, next_attempt = 0,
+		last_error = '' WHERE participant = $3`, cursor, noticeCursor, participant)
 	return s.classify("store.WebhookDelivered", err)
 }
 
