@@ -15,8 +15,12 @@ import (
 // benchCmd runs the system benchmarks; each figure is printed next to the
 // raw engine doing the same work in the same run.
 func (a *App) benchCmd(ctx context.Context, args []string) error {
+	if len(args) > 0 && args[0] == "correspondence" {
+		return a.benchCorrespondence(ctx, args[1:])
+	}
 	if len(args) == 0 || args[0] != "ingest" {
-		fmt.Fprintln(a.Stderr, "usage: databank bench ingest [--children N] [--batch N] [--clients N] [--db sqlite|postgres://…] [--json FILE]")
+		fmt.Fprintln(a.Stderr, "usage: databank bench ingest [--children N] [--batch N] [--clients N] [--db sqlite|postgres://…] [--json FILE]\n"+
+			"       databank bench correspondence [--clients N] [--messages N] [--rate N] [--db sqlite|postgres://…] [--json FILE]")
 		return errUsage
 	}
 	var cfg config.Config
@@ -55,6 +59,43 @@ func (a *App) benchCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	fmt.Fprintf(a.Stdout, "%d children, batches of %d, %d clients, %d CPUs, %s\n", *children, *batch, *clients, runtime.NumCPU(), runtime.Version())
+	bench.Print(a.Stdout, ms)
+	if *jsonOut != "" {
+		b, _ := json.MarshalIndent(ms, "", "  ")
+		return os.WriteFile(*jsonOut, append(b, '\n'), 0o644)
+	}
+	return nil
+}
+
+// benchCorrespondence measures the live delivery of correspondence to
+// many connected browsers.
+func (a *App) benchCorrespondence(ctx context.Context, args []string) error {
+	var cfg config.Config
+	fs := a.flags("bench correspondence", &cfg)
+	clients := fs.Int("clients", 1000, "connected browsers")
+	messages := fs.Int("messages", 200, "messages posted")
+	rate := fs.Float64("rate", 20, "messages posted a second")
+	jsonOut := fs.String("json", "", "also write the measures as JSON to this `file`")
+	fs.Lookup("db").Usage = "\"sqlite\" (a fresh file in a temporary directory) or the postgres:// URL of a server where the benchmark may create a database"
+	if err := fs.Set("db", "sqlite"); err != nil {
+		return err
+	}
+	if err := a.parse(fs, &cfg, args); err != nil {
+		return err
+	}
+	if *clients < 1 || *messages < 1 || *rate <= 0 {
+		return fmt.Errorf("--clients and --messages must be at least 1 and --rate above 0")
+	}
+	dbs, err := bench.NewDatabases(cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer dbs.Close()
+	ms, err := bench.Correspondence(ctx, dbs, bench.CorrespondenceOptions{Clients: *clients, Messages: *messages, Rate: *rate}, a.logger(&cfg))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.Stdout, "%d clients, %d messages at %.0f/s, %d CPUs, %s\n", *clients, *messages, *rate, runtime.NumCPU(), runtime.Version())
 	bench.Print(a.Stdout, ms)
 	if *jsonOut != "" {
 		b, _ := json.MarshalIndent(ms, "", "  ")

@@ -76,6 +76,8 @@ type Service struct {
 	lastDelivered atomic.Int64
 	closing       chan struct{}
 	closeOnce     sync.Once
+	listening     chan struct{}
+	listenOnce    sync.Once
 }
 
 // New returns the service; its hub pushes new messages to the browsers
@@ -85,7 +87,7 @@ func New(st *store.Store, now func() time.Time, limits Limits) *Service {
 		now = time.Now
 	}
 	return &Service{store: st, hub: NewHub(), now: now, limits: limits,
-		flood: ratelimit.New(limits.PerMinute/60, limits.Burst, now), closing: make(chan struct{})}
+		flood: ratelimit.New(limits.PerMinute/60, limits.Burst, now), closing: make(chan struct{}), listening: make(chan struct{})}
 }
 
 // Shutdown ends the live streams, so that a server shutting down is not

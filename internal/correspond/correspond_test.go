@@ -316,10 +316,14 @@ func TestLiveDeliveryAcrossServers(t *testing.T) {
 	b := open()
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	go b.Run(runCtx, slog.New(slog.DiscardHandler))
 	sub := b.Hub().Subscribe("health")
 	defer sub.Close()
-	// The listener connects in the background: post until it hears.
+	go b.Run(runCtx, slog.New(slog.DiscardHandler))
+	select {
+	case <-b.Listening():
+	case <-time.After(10 * time.Second):
+		t.Fatal("the second server does not listen")
+	}
 	deadline := time.After(10 * time.Second)
 	for i := 0; ; i++ {
 		if _, err := a.Open(ctx, eduHead, correspond.NewThread{Subject: "General", Orgs: []string{"health"}, Body: fmt.Sprint("across ", i)}); err != nil {

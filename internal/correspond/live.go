@@ -174,15 +174,21 @@ func (s *Service) orgName(ctx context.Context, code string) i18n.Text {
 }
 
 // Run follows the messages of every server on PostgreSQL, pushing each to
-// the browsers connected here, until ctx ends. After a broken connection
-// it pushes what was stored meanwhile. On SQLite it returns at once.
+// the browsers connected here, until ctx ends. Whenever its connection is
+// (re)established it first pushes what was stored since the last message
+// it pushed — or since it started — so that nothing stored while it was
+// not listening is missed. On SQLite it returns at once. Listening is
+// closed once it listens (at once on SQLite).
 func (s *Service) Run(ctx context.Context, log *slog.Logger) {
-	first := true
+	if s.store.Engine() != store.Postgres {
+		s.listenOnce.Do(func() { close(s.listening) })
+		return
+	}
+	if last, err := s.store.LastMessage(ctx); err == nil {
+		s.lastDelivered.Store(last)
+	}
 	s.store.Listen(ctx, store.MessagesChannel, func() {
-		if first {
-			first = false
-			return
-		}
+		defer s.listenOnce.Do(func() { close(s.listening) })
 		msgs, err := s.store.MessagesSince(ctx, s.lastDelivered.Load(), 1000)
 		if err != nil {
 			log.Warn("correspondence: cannot catch up", "err", err)
@@ -197,6 +203,9 @@ func (s *Service) Run(ctx context.Context, log *slog.Logger) {
 		}
 	})
 }
+
+// Listening is closed once Run listens for the messages of other servers.
+func (s *Service) Listening() <-chan struct{} { return s.listening }
 
 // Stream is the Server-Sent Events stream of a person's threads: first
 // the messages after the one the browser last saw (the Last-Event-ID it

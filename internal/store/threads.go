@@ -416,6 +416,13 @@ func (s *Store) MessagesAfter(ctx context.Context, org string, after int64, limi
 	return msgs, s.classify("store.MessagesAfter", err)
 }
 
+// LastMessage returns the id of the last message stored, 0 for none.
+func (s *Store) LastMessage(ctx context.Context) (int64, error) {
+	var id int64
+	err := s.db.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM messages`).Scan(&id)
+	return id, s.classify("store.LastMessage", err)
+}
+
 // MessagesSince returns the messages after id in every thread, at most
 // limit.
 func (s *Store) MessagesSince(ctx context.Context, after int64, limit int) ([]Message, error) {
