@@ -18,6 +18,7 @@ import (
 	"github.com/scfwca/databank/internal/audit"
 	"github.com/scfwca/databank/internal/correspond"
 	"github.com/scfwca/databank/internal/participant"
+	"github.com/scfwca/databank/internal/web"
 )
 
 // CorrespondenceOptions size the correspondence benchmark.
@@ -31,9 +32,9 @@ type CorrespondenceOptions struct {
 // Server-Sent Events streams over loopback HTTP, spread over the member
 // organisations of one thread, each receiving every message posted to it
 // at Rate; delivery is the time from a message's storing to its arrival,
-// parsed, at each client. The streams are opened with the person already
-// known, as a session would give it: the measure is the fan-out, not the
-// login.
+// parsed, at each client. The streams are the e-cabinet's (web.Stream),
+// opened with the person already known, as a session would give it: the
+// measure is the fan-out, not the login.
 func Correspondence(ctx context.Context, dbs *Databases, opt CorrespondenceOptions, log *slog.Logger) ([]Measure, error) {
 	st, err := dbs.Open(ctx, "correspondence")
 	if err != nil {
@@ -81,7 +82,9 @@ func Correspondence(ctx context.Context, dbs *Databases, opt CorrespondenceOptio
 	mux.HandleFunc("GET /events/{client}", func(w http.ResponseWriter, r *http.Request) {
 		var i int
 		fmt.Sscan(r.PathValue("client"), &i)
-		svc.Stream(w, r, authorOf(orgs[i%len(orgs)], i))
+		if err := web.Stream(w, r, svc, authorOf(orgs[i%len(orgs)], i)); err != nil {
+			http.Error(w, err.Error(), http.StatusForbidden)
+		}
 	})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -10,10 +10,10 @@
 package correspond
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"path"
 	"regexp"
 	"slices"
@@ -523,6 +523,31 @@ var officeTypes = map[string]string{
 	".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 
+// sniff tells the type of a file from its first bytes, for the kinds a
+// message may carry: PDF, PNG, JPEG and ZIP by their signatures, text as
+// UTF-8 without control characters but tab and line ends.
+func sniff(b []byte) string {
+	switch {
+	case bytes.HasPrefix(b, []byte("%PDF-")):
+		return "application/pdf"
+	case bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")):
+		return "image/png"
+	case bytes.HasPrefix(b, []byte("\xff\xd8\xff")):
+		return "image/jpeg"
+	case bytes.HasPrefix(b, []byte("PK\x03\x04")):
+		return "application/zip"
+	}
+	if len(b) == 0 || !utf8.Valid(b) {
+		return ""
+	}
+	for _, c := range b {
+		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' || c == 0x7f {
+			return ""
+		}
+	}
+	return "text/plain"
+}
+
 func (s *Service) checkFiles(files []store.NewFile) []fault.FieldError {
 	var errs []fault.FieldError
 	if len(files) > s.limits.MaxFiles {
@@ -535,7 +560,7 @@ func (s *Service) checkFiles(files []store.NewFile) []fault.FieldError {
 			errs = append(errs, category.Problem("files", "file_too_large", f.Name, s.limits.MaxFileBytes>>20))
 			continue
 		}
-		sniffed, _, _ := strings.Cut(http.DetectContentType(f.Data), ";")
+		sniffed := sniff(f.Data)
 		if t, ok := allowedTypes[sniffed]; ok {
 			f.ContentType = t
 			continue

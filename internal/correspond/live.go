@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"slices"
 	"strconv"
 	"sync"
@@ -207,104 +206,68 @@ func (s *Service) Run(ctx context.Context, log *slog.Logger) {
 // Listening is closed once Run listens for the messages of other servers.
 func (s *Service) Listening() <-chan struct{} { return s.listening }
 
-// Stream is the Server-Sent Events stream of a person's threads: first
-// the messages after the one the browser last saw (the Last-Event-ID it
-// sends when it reconnects, or ?after=), then each new message as it is
-// stored, on any server. Opening the stream is audited once.
-func (s *Service) Stream(w http.ResponseWriter, r *http.Request, a Author) {
+// Follow subscribes a person to their organisation's threads and returns
+// the messages after the one their browser last saw (0: none), as
+// deliveries, then the subscription for the new ones. Following is audited
+// once. The caller checks each delivery with May and closes the
+// subscription.
+func (s *Service) Follow(ctx context.Context, a Author, after int64) ([]*Delivery, *Sub, error) {
 	if a.org() == "" {
-		http.Error(w, "no organisation", http.StatusForbidden)
-		return
-	}
-	after, _ := strconv.ParseInt(r.Header.Get("Last-Event-ID"), 10, 64)
-	if after == 0 {
-		after, _ = strconv.ParseInt(r.URL.Query().Get("after"), 10, 64)
+		return nil, nil, denied("correspond.Follow", access.Decision{Reason: access.ReasonNotMember})
 	}
 	sub := s.hub.Subscribe(a.org())
-	defer sub.Close()
-	ctx := r.Context()
 	if err := s.store.Audit(ctx, audit.Entry{Actor: a.Actor, Action: "thread.follow", Outcome: "streaming",
 		Detail: fmt.Sprintf(`{"after":%d}`, after)}); err != nil {
-		http.Error(w, "unavailable", http.StatusServiceUnavailable)
-		return
+		sub.Close()
+		return nil, nil, err
 	}
-	rc := http.NewResponseController(w)
-	rc.SetWriteDeadline(time.Time{})
-	h := w.Header()
-	h.Set("Content-Type", "text/event-stream")
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Accel-Buffering", "no")
-	w.WriteHeader(http.StatusOK)
-	fmt.Fprint(w, "retry: 2000\n\n")
+	if after <= 0 {
+		return nil, sub, nil
+	}
+	missed, err := s.store.MessagesAfter(ctx, a.org(), after, 500)
+	if err != nil {
+		sub.Close()
+		return nil, nil, err
+	}
+	threads := map[int64]*Delivery{}
+	var out []*Delivery
+	for i := range missed {
+		m := &missed[i]
+		t, ok := threads[m.ThreadID]
+		if !ok {
+			th, err := s.store.ThreadOf(ctx, m.ThreadID)
+			if err != nil {
+				sub.Close()
+				return nil, nil, err
+			}
+			child, err := s.childOf(ctx, th.ChildID)
+			if err != nil {
+				sub.Close()
+				return nil, nil, err
+			}
+			t = &Delivery{Thread: th.ID, Members: th.MemberOrgs(), Child: child}
+			threads[m.ThreadID] = t
+		}
+		b, _ := json.Marshal(s.live(ctx, m))
+		out = append(out, &Delivery{ID: m.ID, Thread: t.Thread, Members: t.Members, Child: t.Child, JSON: b})
+	}
+	return out, sub, nil
+}
 
+// May reports whether a person may see a delivery, by the one access
+// policy; checker remembers the answer per thread for a stream's life.
+func (s *Service) May(a Author) func(d *Delivery) bool {
 	today := category.Today(s.now())
-	allowed := map[int64]bool{} // thread → may the person see it
-	may := func(thread int64, members []string, child *access.Child) bool {
-		ok, seen := allowed[thread]
+	allowed := map[int64]bool{}
+	return func(d *Delivery) bool {
+		ok, seen := allowed[d.Thread]
 		if !seen {
-			ok = access.Correspond(a.Subject, members, child, today).Allow
-			allowed[thread] = ok
+			ok = access.Correspond(a.Subject, d.Members, d.Child, today).Allow
+			allowed[d.Thread] = ok
 		}
 		return ok
 	}
-	// What was sent, by id: the catch-up and the live deliveries overlap,
-	// and on PostgreSQL messages committed at the same moment may arrive
-	// out of order, so the ids seen are remembered, not only the largest.
-	sent := map[int64]bool{}
-	if after > 0 {
-		missed, err := s.store.MessagesAfter(ctx, a.org(), after, 500)
-		if err != nil {
-			return
-		}
-		threads := map[int64]*store.Thread{}
-		for i := range missed {
-			m := &missed[i]
-			t, ok := threads[m.ThreadID]
-			if !ok {
-				if t, err = s.store.ThreadOf(ctx, m.ThreadID); err != nil {
-					return
-				}
-				threads[m.ThreadID] = t
-			}
-			child, err := s.childOf(ctx, t.ChildID)
-			if err != nil {
-				return
-			}
-			if may(m.ThreadID, t.MemberOrgs(), child) {
-				b, _ := json.Marshal(s.live(ctx, m))
-				fmt.Fprintf(w, "id: %d\nevent: message\ndata: %s\n\n", m.ID, b)
-			}
-			sent[m.ID] = true
-		}
-	}
-	if err := rc.Flush(); err != nil {
-		return
-	}
-	ping := time.NewTicker(20 * time.Second)
-	defer ping.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-s.closing:
-			return
-		case <-ping.C:
-			fmt.Fprint(w, ": ping\n\n")
-		case d, ok := <-sub.C:
-			if !ok {
-				return // fell behind: the browser reconnects and catches up
-			}
-			if d.ID <= after || sent[d.ID] || !may(d.Thread, d.Members, d.Child) {
-				continue
-			}
-			fmt.Fprintf(w, "id: %d\nevent: message\ndata: %s\n\n", d.ID, d.JSON)
-			if len(sent) > 10000 {
-				clear(sent)
-			}
-			sent[d.ID] = true
-		}
-		if err := rc.Flush(); err != nil {
-			return
-		}
-	}
 }
+
+// Closing is closed when the server shuts down: streams end.
+func (s *Service) Closing() <-chan struct{} { return s.closing }

@@ -431,11 +431,6 @@ func (h *Handler) File(w http.ResponseWriter, r *http.Request, v *Viewer) {
 	w.Write(data)
 }
 
-// Events is the live stream of the viewer's threads.
-func (h *Handler) Events(w http.ResponseWriter, r *http.Request, v *Viewer) {
-	h.threads.Stream(w, r, author(v))
-}
-
 // SignalRules shows the signal rules: the operator's administrator
 // changes them, the evaluator sees them.
 func (h *Handler) SignalRules(w http.ResponseWriter, r *http.Request, v *Viewer) {
