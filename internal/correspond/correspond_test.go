@@ -447,3 +447,48 @@ func signalsRule(t *testing.T, svc *correspond.Service, code string) signals.Rul
 	t.Fatalf("no rule %s", code)
 	return signals.Rule{}
 }
+
+// TestFollowCatchesUp: a browser that reconnects after message N gets the
+// messages after N of its organisation's threads, and the policy's answer
+// for each thread.
+func TestFollowCatchesUp(t *testing.T) {
+	svc, child := setup(t, store.SQLite)
+	general, err := svc.Open(ctx, eduHead, correspond.NewThread{Subject: "General", Orgs: []string{"health"}, Body: "one"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, _ := svc.Post(ctx, eduHead, general, "two", nil)
+	svc.Post(ctx, eduHead, general, "three", nil)
+	about, err := svc.Open(ctx, healthHead, correspond.NewThread{Subject: "About a child", ChildID: child, Orgs: []string{"education"}, Body: "four"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc.Open(ctx, eduHead, correspond.NewThread{Subject: "Elsewhere", Orgs: []string{"labour"}, Body: "not health's"})
+	for _, c := range []struct {
+		who  correspond.Author
+		want []string
+	}{
+		{healthHead, []string{"three", "four"}},
+		// An officer of education without a grant sees the general threads,
+		// not the one about the child.
+		{eduNoGrant, []string{"three", "not health's"}},
+	} {
+		missed, sub, err := svc.Follow(ctx, c.who, first)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sub.Close()
+		may := svc.May(c.who)
+		var got []string
+		for _, d := range missed {
+			if may(d) {
+				var l correspond.Live
+				json.Unmarshal(d.JSON, &l)
+				got = append(got, l.Body)
+			}
+		}
+		if strings.Join(got, ",") != strings.Join(c.want, ",") {
+			t.Errorf("%s caught up on %v; want %v (thread %d)", c.who.FIN, got, c.want, about)
+		}
+	}
+}
