@@ -179,6 +179,9 @@ func rows(c *category.Category, data json.RawMessage, lang i18n.Lang) []Row {
 			if b, ok := v.(bool); ok {
 				val = map[bool]string{true: messages["yes"].In(lang), false: messages["no"].In(lang)}[b]
 			}
+			if n, ok := v.(float64); ok && kinds[stripIndex(prefix)] != "money" {
+				val = formatNumber(lang, n)
+			}
 			out = append(out, Row{Label: FieldLabel(strings.ReplaceAll(stripIndex(prefix), " › ", "."), lang), Value: val})
 		}
 	}
@@ -194,10 +197,41 @@ func formatMoney(lang i18n.Lang, s string) string {
 		return s
 	}
 	whole, frac := int64(m)/100, int64(m)%100
-	digits := strconv.FormatInt(whole, 10)
-	sep, dec := "\u00a0", ","
+	amount := grouped(lang, whole) + decimalMark(lang) + fmt.Sprintf("%02d", frac)
 	if lang == i18n.EN {
-		sep, dec = ",", "."
+		return "₼" + amount
+	}
+	return amount + "\u00a0₼"
+}
+
+// formatNumber writes a number as the language writes it: thousands
+// grouped by a no-break space and a decimal comma in Azerbaijani and
+// Russian ("12 345,5"), by commas with a decimal point in English.
+func formatNumber(lang i18n.Lang, n float64) string {
+	neg := n < 0
+	if neg {
+		n = -n
+	}
+	whole := int64(n)
+	out := grouped(lang, whole)
+	if frac := strconv.FormatFloat(n-float64(whole), 'f', -1, 64); frac != "0" && len(frac) > 2 {
+		if len(frac) > 6 { // at most four decimals: these are measures, not sums
+			frac = strings.TrimRight(strconv.FormatFloat(n-float64(whole), 'f', 4, 64), "0")
+		}
+		out += decimalMark(lang) + frac[2:]
+	}
+	if neg {
+		out = "−" + out
+	}
+	return out
+}
+
+// grouped writes a whole number with its thousands grouped.
+func grouped(lang i18n.Lang, n int64) string {
+	digits := strconv.FormatInt(n, 10)
+	sep := "\u00a0"
+	if lang == i18n.EN {
+		sep = ","
 	}
 	var b strings.Builder
 	for i, r := range digits {
@@ -206,11 +240,14 @@ func formatMoney(lang i18n.Lang, s string) string {
 		}
 		b.WriteRune(r)
 	}
-	amount := fmt.Sprintf("%s%s%02d", b.String(), dec, frac)
+	return b.String()
+}
+
+func decimalMark(lang i18n.Lang) string {
 	if lang == i18n.EN {
-		return "₼" + amount
+		return "."
 	}
-	return amount + "\u00a0₼"
+	return ","
 }
 
 func join(prefix, k string) string {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/scfwca/databank/internal/category"
@@ -89,5 +90,34 @@ func TestEveryEnumValueHasALabel(t *testing.T) {
 		if !found {
 			t.Errorf("the relation is not named: %+v", got)
 		}
+	}
+}
+
+func TestFormatNumber(t *testing.T) {
+	for _, tc := range []struct {
+		lang i18n.Lang
+		in   float64
+		want string
+	}{
+		{i18n.AZ, 45, "45"},
+		{i18n.AZ, 12345.5, "12\u00a0345,5"},
+		{i18n.RU, 1234567, "1\u00a0234\u00a0567"},
+		{i18n.EN, 1234567.25, "1,234,567.25"},
+		{i18n.EN, 36.6, "36.6"},
+		{i18n.AZ, -3, "−3"},
+		{i18n.AZ, 0.333333333, "0,3333"},
+	} {
+		if got := formatNumber(tc.lang, tc.in); got != tc.want {
+			t.Errorf("formatNumber(%s, %v) = %q; want %q", tc.lang, tc.in, got, tc.want)
+		}
+	}
+	// A record's plain numbers are written so too.
+	data := []byte(`{"date":"2025-05-10","height_cm":123,"weight_g":31500,"temperature":36.6}`)
+	var vals []string
+	for _, r := range rows(category.CatHealthCheckup, data, i18n.AZ) {
+		vals = append(vals, r.Value)
+	}
+	if !slices.Contains(vals, "31\u00a0500") || !slices.Contains(vals, "36,6") || !slices.Contains(vals, "123") {
+		t.Errorf("rows = %q", vals)
 	}
 }
