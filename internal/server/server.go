@@ -171,6 +171,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /admin/orgs/{org}", s.withPage(s.web.AdminOrg))
 	mux.HandleFunc("POST /admin/orgs/{org}/rights", s.withPage(s.web.AdminRights))
 	mux.HandleFunc("POST /admin/orgs/{org}/access", s.withPage(s.web.AdminAccess))
+	mux.HandleFunc("POST /admin/orgs/{org}/certs", s.withPage(s.web.AdminBind))
 	mux.HandleFunc("GET /admin/audit", s.withPage(s.web.Audit))
 	mux.HandleFunc("GET /admin/classifiers", s.withPage(s.web.Classifiers))
 	mux.HandleFunc("GET /org", s.withPage(s.web.MyOrg))

@@ -1,6 +1,12 @@
 package web
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/hex"
+	"encoding/pem"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -66,12 +72,12 @@ func (h *Handler) AdminOrg(w http.ResponseWriter, r *http.Request, v *Viewer) {
 	if !ok {
 		return
 	}
-	h.orgPage(w, r, v, change, change)
+	h.orgPage(w, r, v, change, change, "", http.StatusOK)
 }
 
 // orgPage shows an organisation; change allows its rights and access to
 // be changed, staff its people to be registered and granted rights.
-func (h *Handler) orgPage(w http.ResponseWriter, r *http.Request, v *Viewer, change, staffChange bool) {
+func (h *Handler) orgPage(w http.ResponseWriter, r *http.Request, v *Viewer, change, staffChange bool, certError string, status int) {
 	code := r.PathValue("org")
 	p, err := h.store.Participant(r.Context(), code)
 	if err != nil {
@@ -98,8 +104,8 @@ func (h *Handler) orgPage(w http.ResponseWriter, r *http.Request, v *Viewer, cha
 	for _, c := range category.All() {
 		rows = append(rows, matrixRow{Cat: c, Send: p.MaySend(c), Read: p.MayRead(c)})
 	}
-	h.render(w, r, "admin_org", http.StatusOK, v, "admin.title", map[string]any{
-		"P": p, "Rows": rows, "Staff": staff, "Certs": certs, "Change": change, "Saved": r.URL.Query().Get("saved"),
+	h.render(w, r, "admin_org", status, v, "admin.title", map[string]any{
+		"P": p, "Rows": rows, "Staff": staff, "Certs": certs, "Change": change, "Saved": r.URL.Query().Get("saved"), "CertError": certError,
 		"StaffChange": staffChange, "Districts": classifier.Districts.Items,
 		"Roles": []access.Role{access.OrgOfficer, access.CommissionMember},
 	})
@@ -127,6 +133,54 @@ func (h *Handler) AdminRights(w http.ResponseWriter, r *http.Request, v *Viewer)
 	}
 	http.Redirect(w, r, "/admin/orgs/"+url.PathEscape(code)+"?saved=rights", http.StatusSeeOther)
 }
+
+// AdminBind binds a certificate, pasted or uploaded as PEM, to an
+// organisation: its system then signs and authenticates with it.
+func (h *Handler) AdminBind(w http.ResponseWriter, r *http.Request, v *Viewer) {
+	change, ok := h.adminAccess(w, r, v)
+	if !ok {
+		return
+	}
+	lang := Language(w, r)
+	if !change {
+		h.Fail(w, r, v, fault.E("web.AdminBind", fault.Forbidden, msgNoAdmin))
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+	var pemText []byte
+	if err := r.ParseMultipartForm(1 << 20); err == nil {
+		if f, _, err := r.FormFile("cert"); err == nil {
+			pemText, _ = io.ReadAll(io.LimitReader(f, 1<<20))
+			f.Close()
+		}
+	} else if err := r.ParseForm(); err != nil {
+		h.Fail(w, r, v, fault.E("web.AdminBind", fault.Invalid, err))
+		return
+	}
+	if len(bytes.TrimSpace(pemText)) == 0 {
+		pemText = []byte(r.FormValue("pem"))
+	}
+	code := r.PathValue("org")
+	block, _ := pem.Decode(pemText)
+	var cert *x509.Certificate
+	if block != nil && block.Type == "CERTIFICATE" {
+		cert, _ = x509.ParseCertificate(block.Bytes)
+	}
+	if cert == nil {
+		h.orgPage(w, r, v, change, change, msgNotACert.In(lang), http.StatusUnprocessableEntity)
+		return
+	}
+	sum := sha256.Sum256(cert.Raw)
+	if err := h.store.Bind(r.Context(), cert.Subject.String(), hex.EncodeToString(sum[:]), code, v.Actor); err != nil {
+		h.Fail(w, r, v, err)
+		return
+	}
+	http.Redirect(w, r, "/admin/orgs/"+url.PathEscape(code)+"?saved=cert", http.StatusSeeOther)
+}
+
+var msgNotACert = i18n.T("Bu PEM formatında X.509 sertifikatı deyil (-----BEGIN CERTIFICATE----- ilə başlamalıdır)",
+	"This is not an X.509 certificate in PEM (it begins -----BEGIN CERTIFICATE-----)",
+	"Это не сертификат X.509 в формате PEM (он начинается с -----BEGIN CERTIFICATE-----)")
 
 // AdminAccess suspends or restores an organisation's access, with a
 // reason.
@@ -200,7 +254,7 @@ func (h *Handler) MyOrg(w http.ResponseWriter, r *http.Request, v *Viewer) {
 		return
 	}
 	r.SetPathValue("org", v.Subject.Org.Code)
-	h.orgPage(w, r, v, false, true)
+	h.orgPage(w, r, v, false, true, "", http.StatusOK)
 }
 
 // StaffRegister registers a person with the organisation, by FIN.
