@@ -53,6 +53,7 @@ func TestBrowserCorrespondence(t *testing.T) {
 		chromedp.WaitVisible(`button[name=persona]`, chromedp.ByQuery),
 		chromedp.Click(`//button[contains(., "Fuad Cəfərov")]`, chromedp.BySearch), // the head of the Ministry of Health
 		chromedp.WaitVisible(`#new-thread`, chromedp.ByID),
+		chromedp.WaitReady(`html[data-live]`, chromedp.ByQuery), // following the threads
 	); err != nil {
 		t.Fatal(err)
 	}
@@ -69,6 +70,7 @@ func TestBrowserCorrespondence(t *testing.T) {
 		shot("1-unread"),
 		chromedp.Navigate(b.base+loc),
 		chromedp.WaitVisible(`#messages`, chromedp.ByID),
+		chromedp.WaitReady(`html[data-live]`, chromedp.ByQuery),
 	); err != nil {
 		t.Fatal(err)
 	}

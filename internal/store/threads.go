@@ -732,3 +732,32 @@ func (s *Store) ActiveChildren(ctx context.Context, after int64, limit int) ([]i
 	}
 	return out, s.classify("store.ActiveChildren", rows.Err())
 }
+
+// Attention is what the operator's home page counts.
+type Attention struct {
+	Candidates   int       // pairs of children that may be one, undecided
+	Suspended    int       // organisations whose access is suspended
+	FailingHooks int       // webhooks whose last delivery failed
+	AuditEntries int64     // entries in the audit chain
+	AuditSigned  int64     // the last entry a signed checkpoint covers
+	LastSignedAt time.Time // when it was signed; zero for never
+}
+
+// AttentionCounts counts what the operator and the auditors watch.
+func (s *Store) AttentionCounts(ctx context.Context) (Attention, error) {
+	var a Attention
+	var signedAt sql.NullInt64
+	var signed sql.NullInt64
+	err := s.db.QueryRowContext(ctx, `SELECT
+		(SELECT count(*) FROM match_candidates WHERE resolution = ''),
+		(SELECT count(*) FROM participants WHERE active = 0),
+		(SELECT count(*) FROM webhooks WHERE failures > 0),
+		(SELECT seq FROM audit_head WHERE id = 1),
+		(SELECT max(seq) FROM audit_checkpoints),
+		(SELECT max(at) FROM audit_checkpoints)`).Scan(&a.Candidates, &a.Suspended, &a.FailingHooks, &a.AuditEntries, &signed, &signedAt)
+	a.AuditSigned = signed.Int64
+	if signedAt.Valid {
+		a.LastSignedAt = fromMicros(signedAt.Int64)
+	}
+	return a, s.classify("store.AttentionCounts", err)
+}

@@ -17,6 +17,7 @@ import (
 	"github.com/scfwca/databank/internal/fault"
 	"github.com/scfwca/databank/internal/i18n"
 	"github.com/scfwca/databank/internal/registry"
+	"github.com/scfwca/databank/internal/store"
 )
 
 func bgContext() context.Context { return context.Background() }
@@ -27,17 +28,45 @@ func (h *Handler) Landing(w http.ResponseWriter, r *http.Request) {
 }
 
 // Home is what needs a signed-in person's attention: a parent's
-// children; for staff, the search.
+// children; for the staff of an organisation, the answers awaited from it
+// and what happened in its correspondence; for the operator's
+// administrator also the children that may be one and the organisations
+// and webhooks in trouble; for the auditor, the state of the audit chain.
 func (h *Handler) Home(w http.ResponseWriter, r *http.Request, v *Viewer) {
-	data := map[string]any{"Parent": v.Subject.Role == access.Parent}
-	if v.Subject.Role == access.Parent {
-		kids, err := h.cabinets.Children(r.Context(), v.FIN)
+	role := v.Subject.Role
+	data := map[string]any{"Parent": role == access.Parent}
+	ctx := r.Context()
+	if role == access.Parent {
+		kids, err := h.cabinets.Children(ctx, v.FIN)
 		if err != nil {
 			h.Fail(w, r, v, err)
 			return
 		}
 		data["Children"] = kids
 	}
+	if v.Org != "" && access.Correspond(v.Subject, []string{v.Org}, nil, category.Today(h.now())).Allow {
+		notices, threads, err := h.attention(r, v, 5)
+		if err != nil {
+			h.Fail(w, r, v, err)
+			return
+		}
+		var awaited []store.ThreadRow
+		for _, t := range threads {
+			if t.State == "awaiting" && t.Awaiting == v.Org {
+				awaited = append(awaited, t)
+			}
+		}
+		data["Notices"], data["Awaited"], data["Correspond"] = notices, awaited, true
+	}
+	if role == access.OperatorAdmin || role == access.Auditor || role == access.Evaluator {
+		a, err := h.store.AttentionCounts(ctx)
+		if err != nil {
+			h.Fail(w, r, v, err)
+			return
+		}
+		data["Counts"] = a
+	}
+	data["Now"] = h.now()
 	h.render(w, r, "home", http.StatusOK, v, "nav.home", data)
 }
 

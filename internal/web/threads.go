@@ -41,30 +41,46 @@ func (h *Handler) Threads(w http.ResponseWriter, r *http.Request, v *Viewer) {
 		h.Fail(w, r, v, err)
 		return
 	}
-	// What needs attention: new threads, mentions, reminders and overdue
-	// answers, of the threads the viewer may see.
-	notices, err := h.store.RecentNotices(r.Context(), v.Org, []string{store.NoticeThread, store.NoticeMention,
-		store.NoticeReminder, store.NoticeOverdue}, 50)
+	shown, _, err := h.attention(r, v, 10)
 	if err != nil {
 		h.Fail(w, r, v, err)
 		return
+	}
+	h.render(w, r, "threads", http.StatusOK, v, "threads.title", map[string]any{"Threads": rows, "Filter": f,
+		"Now": h.now(), "Child": r.URL.Query().Get("child"), "Notices": shown})
+}
+
+// notice is a notice with its thread's subject.
+type notice struct {
+	store.Notice
+	Subject string
+}
+
+// attention returns what needs the viewer's attention in the
+// correspondence — new threads, mentions, reminders and overdue answers of
+// the threads the viewer may see, newest first, at most limit — and those
+// threads.
+func (h *Handler) attention(r *http.Request, v *Viewer, limit int) ([]notice, []store.ThreadRow, error) {
+	rows, err := h.threads.List(r.Context(), author(v), store.ThreadFilter{})
+	if err != nil {
+		return nil, nil, err
+	}
+	notices, err := h.store.RecentNotices(r.Context(), v.Org, []string{store.NoticeThread, store.NoticeMention,
+		store.NoticeReminder, store.NoticeOverdue}, 50)
+	if err != nil {
+		return nil, nil, err
 	}
 	visible := map[int64]store.ThreadRow{}
 	for _, t := range rows {
 		visible[t.ID] = t
 	}
-	type notice struct {
-		store.Notice
-		Subject string
-	}
 	var shown []notice
 	for _, n := range notices {
-		if t, ok := visible[n.ThreadID]; ok && len(shown) < 10 {
+		if t, ok := visible[n.ThreadID]; ok && len(shown) < limit {
 			shown = append(shown, notice{n, t.Subject})
 		}
 	}
-	h.render(w, r, "threads", http.StatusOK, v, "threads.title", map[string]any{"Threads": rows, "Filter": f,
-		"Now": h.now(), "Child": r.URL.Query().Get("child"), "Notices": shown})
+	return shown, rows, nil
 }
 
 // threadForm is what the new-thread form shows: the values typed and the

@@ -13,6 +13,7 @@
   var url = "/threads/events";
   if (thread) url += "?after=" + encodeURIComponent(thread.getAttribute("data-last") || "0");
   var source = new EventSource(url);
+  source.addEventListener("open", function () { document.documentElement.setAttribute("data-live", "1"); });
 
   function text(tag, cls, s) {
     var el = document.createElement(tag);
