@@ -477,3 +477,38 @@ func TestConcurrentFirstRecordsMakeOneChild(t *testing.T) {
 		}
 	})
 }
+
+// TestPendingEntries keeps an entry awaiting its signature in the
+// database: a second put of the same form changes nothing, done is
+// remembered, and entries older than a day go.
+func TestPendingEntries(t *testing.T) {
+	now := t0
+	storetest.Each(t, func() time.Time { return now }, func(t *testing.T, st *store.Store) {
+		e := store.PendingEntry{ID: "tok-1", FIN: "4TH0001", Org: "education", ChildKey: "5ZK3N2P", Category: "schooling",
+			Body: []byte(`{"batch_id":"web-tok-1"}`), RequestID: "req-1", Code: "4711", Expires: now.Add(5 * time.Minute)}
+		if err := st.PutEntry(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+		again := e
+		again.Code = "9999"
+		st.PutEntry(ctx, again)
+		got, err := st.Entry(ctx, "tok-1")
+		if err != nil || got == nil || got.Code != "4711" || string(got.Body) != string(e.Body) || got.Done != "" {
+			t.Fatalf("Entry = %+v, %v", got, err)
+		}
+		if err := st.EntryDone(ctx, "tok-1", "/children/5ZK3N2P?saved=schooling"); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := st.Entry(ctx, "tok-1"); got.Done == "" {
+			t.Error("done was not kept")
+		}
+		now = now.Add(25 * time.Hour)
+		st.PutEntry(ctx, store.PendingEntry{ID: "tok-2", FIN: "4TH0001", Org: "education", Body: []byte("{}")})
+		if got, _ := st.Entry(ctx, "tok-1"); got != nil {
+			t.Error("an entry older than a day was kept")
+		}
+		if missing, err := st.Entry(ctx, "nope"); missing != nil || err != nil {
+			t.Errorf("unknown entry: %+v, %v", missing, err)
+		}
+	})
+}

@@ -10,8 +10,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/scfwca/databank/internal/category"
 	"github.com/scfwca/databank/internal/fault"
@@ -29,38 +27,6 @@ type Signing struct {
 	Signer   signer.Signer
 	Verifier *signature.Verifier
 	DevPage  string // e.g. "/dev-signer/"
-}
-
-// entry is a record typed in a form, awaiting its signature. Entries live
-// in the server's memory for the few minutes signing takes.
-type entry struct {
-	id, fin, org, key, category string
-	body                        []byte // the batch, byte for byte as signed
-	request                     signer.Request
-	created                     time.Time
-	done                        string // the profile to go to once stored
-}
-
-type entries struct {
-	mu sync.Mutex
-	m  map[string]*entry
-}
-
-func (e *entries) put(x *entry) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	for id, old := range e.m {
-		if time.Since(old.created) > time.Hour {
-			delete(e.m, id)
-		}
-	}
-	e.m[x.id] = x
-}
-
-func (e *entries) get(id string) *entry {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return e.m[id]
 }
 
 func newEntryID() string {
@@ -126,8 +92,12 @@ func (h *Handler) EntrySubmit(w http.ResponseWriter, r *http.Request, v *Viewer)
 		return
 	}
 	key, code, token := r.PathValue("key"), r.URL.Query().Get("category"), r.PostForm.Get("token")
-	if x := h.entries.get(token); x != nil {
-		http.Redirect(w, r, "/entries/"+x.id, http.StatusSeeOther) // submitted twice
+	if x, err := h.store.Entry(r.Context(), token); err != nil || x != nil {
+		if err != nil {
+			h.Fail(w, r, v, err)
+			return
+		}
+		http.Redirect(w, r, "/entries/"+x.ID, http.StatusSeeOther) // submitted twice
 		return
 	}
 	c, ok := category.Lookup(code)
@@ -163,7 +133,11 @@ func (h *Handler) EntrySubmit(w http.ResponseWriter, r *http.Request, v *Viewer)
 		h.Fail(w, r, v, err)
 		return
 	}
-	h.entries.put(&entry{id: token, fin: v.FIN, org: v.Org, key: key, category: c.Code, body: body, request: req, created: h.now()})
+	if err := h.store.PutEntry(r.Context(), store.PendingEntry{ID: token, FIN: v.FIN, Org: v.Org, ChildKey: key, Category: c.Code,
+		Body: body, RequestID: req.ID, Code: req.Code, Expires: req.Expires}); err != nil {
+		h.Fail(w, r, v, err)
+		return
+	}
 	http.Redirect(w, r, "/entries/"+token, http.StatusSeeOther)
 }
 
@@ -190,9 +164,9 @@ func (h *Handler) EntryStatus(w http.ResponseWriter, r *http.Request, v *Viewer)
 	if x == nil {
 		return
 	}
-	res, _ := h.signing.Signer.Result(r.Context(), x.request.ID)
-	h.render(w, r, "sign", http.StatusOK, v, "sign.title", map[string]any{"Entry": x.id, "Code": x.request.Code,
-		"State": string(res.State), "DevPage": h.signing.DevPage, "Request": x.request.ID})
+	res, _ := h.signing.Signer.Result(r.Context(), x.RequestID)
+	h.render(w, r, "sign", http.StatusOK, v, "sign.title", map[string]any{"Entry": x.ID, "Code": x.Code,
+		"State": string(res.State), "DevPage": h.signing.DevPage, "Request": x.RequestID})
 }
 
 // EntryComplete stores a signed record like an exchange batch — the
@@ -203,31 +177,39 @@ func (h *Handler) EntryComplete(w http.ResponseWriter, r *http.Request, v *Viewe
 	if x == nil {
 		return
 	}
-	res, err := h.signing.Signer.Result(r.Context(), x.request.ID)
+	res, err := h.signing.Signer.Result(r.Context(), x.RequestID)
 	if err != nil || res.State != signer.Signed {
-		http.Redirect(w, r, "/entries/"+x.id, http.StatusSeeOther)
+		http.Redirect(w, r, "/entries/"+x.ID, http.StatusSeeOther)
 		return
 	}
 	if err := h.save(r.Context(), v, x, res.Signature); err != nil {
 		h.Fail(w, r, v, err)
 		return
 	}
-	x.done = "/children/" + url.PathEscape(x.key) + "?saved=" + x.category
-	http.Redirect(w, r, x.done, http.StatusSeeOther)
+	done := "/children/" + url.PathEscape(x.ChildKey) + "?saved=" + x.Category
+	if err := h.store.EntryDone(r.Context(), x.ID, done); err != nil {
+		h.Fail(w, r, v, err)
+		return
+	}
+	http.Redirect(w, r, done, http.StatusSeeOther)
 }
 
 var msgNoEntry = i18n.T("Belə daxiletmə yoxdur", "There is no such entry", "Такой записи нет")
 
 // pendingEntry returns the person's entry being signed; for an unknown
 // entry, or one already stored, it answers itself and returns nil.
-func (h *Handler) pendingEntry(w http.ResponseWriter, r *http.Request, v *Viewer) *entry {
-	x := h.entries.get(r.PathValue("id"))
-	if x == nil || x.fin != v.FIN {
+func (h *Handler) pendingEntry(w http.ResponseWriter, r *http.Request, v *Viewer) *store.PendingEntry {
+	x, err := h.store.Entry(r.Context(), r.PathValue("id"))
+	if err != nil {
+		h.Fail(w, r, v, err)
+		return nil
+	}
+	if x == nil || x.FIN != v.FIN {
 		h.Fail(w, r, v, fault.E("web.entry", fault.NotFound, msgNoEntry))
 		return nil
 	}
-	if x.done != "" {
-		http.Redirect(w, r, x.done, http.StatusSeeOther)
+	if x.Done != "" {
+		http.Redirect(w, r, x.Done, http.StatusSeeOther)
 		return nil
 	}
 	return x
@@ -237,30 +219,30 @@ var msgNotYours = i18n.T("İmza daxil olmuş şəxsə aid deyil", "The signature
 
 // save verifies the person's signature over the exact batch and stores
 // it, with the signature kept as evidence.
-func (h *Handler) save(ctx context.Context, v *Viewer, x *entry, sig []byte) error {
-	signed, err := h.signing.Verifier.Verify(x.body, sig)
+func (h *Handler) save(ctx context.Context, v *Viewer, x *store.PendingEntry, sig []byte) error {
+	signed, err := h.signing.Verifier.Verify(x.Body, sig)
 	if err != nil {
 		return fault.E("web.store", fault.Forbidden, err)
 	}
 	if signed.Signer.Subject.SerialNumber != v.FIN {
 		return fault.E("web.store", fault.Forbidden, msgNotYours)
 	}
-	batchID := "web-" + x.id
-	prev, err := h.store.BeginBatch(ctx, store.Batch{Participant: x.org, BatchID: batchID, ReceivedAt: h.now(), Body: string(x.body),
+	batchID := "web-" + x.ID
+	prev, err := h.store.BeginBatch(ctx, store.Batch{Participant: x.Org, BatchID: batchID, ReceivedAt: h.now(), Body: string(x.Body),
 		Signature: base64.StdEncoding.EncodeToString(sig), SignerSubject: signed.Signer.Subject.String(), ClientSubject: "person:" + v.FIN})
 	if err != nil || (prev != nil && prev.Response != "") {
 		return err
 	}
 	var b struct{ Records []json.RawMessage }
-	json.Unmarshal(x.body, &b)
+	json.Unmarshal(x.Body, &b)
 	raws := [][]byte{b.Records[0]}
-	from := registry.Sender{Participant: x.org, Actor: v.Actor, BatchID: batchID, Subject: v.Subject}
+	from := registry.Sender{Participant: x.Org, Actor: v.Actor, BatchID: batchID, Subject: v.Subject}
 	outs, err := h.registry.SubmitBatch(ctx, from, raws, map[string]any{"signer": signed.Signer.Subject.String(), "via": "e-cabinet"})
 	if err != nil {
 		return err
 	}
 	answer, _ := json.Marshal(outs)
-	if err := h.store.FinishBatch(ctx, x.org, batchID, string(answer)); err != nil {
+	if err := h.store.FinishBatch(ctx, x.Org, batchID, string(answer)); err != nil {
 		return err
 	}
 	if outs[0].Status == registry.Rejected {

@@ -58,14 +58,13 @@ type Handler struct {
 	assets   map[string]string // file name → content-hashed URL
 	orgNames sync.Map          // participant code → i18n.Text
 	signing  Signing
-	entries  entries
 	threads  *correspond.Service
 }
 
 // New parses the templates once and returns the handler.
 func New(reg *registry.Service, cabinets *ecabinet.Service, st *store.Store, threads *correspond.Service, log *slog.Logger, now func() time.Time, sign Signing) *Handler {
 	h := &Handler{registry: reg, cabinets: cabinets, store: st, threads: threads, log: log, now: now, pages: map[string]*template.Template{},
-		assets: map[string]string{}, signing: sign, entries: entries{m: map[string]*entry{}}}
+		assets: map[string]string{}, signing: sign}
 	files, _ := fs.ReadDir(staticFS, "static")
 	for _, f := range files {
 		b, _ := fs.ReadFile(staticFS, "static/"+f.Name())
