@@ -42,7 +42,7 @@ func TestBrowserDataEntry(t *testing.T) {
 		chromedp.WaitVisible(`#school`, chromedp.ByID),
 		// An incomplete record: the server names every missing field and keeps what was typed.
 		chromedp.SendKeys(`#school`, "Bakı şəhəri 20 nömrəli tam orta məktəb", chromedp.ByID),
-		chromedp.Click(`form.entry button[type=submit]`, chromedp.ByQuery),
+		chromedp.Click(`#sign-entry`, chromedp.ByID),
 		chromedp.WaitVisible(`p.error[role=alert]`, chromedp.ByQuery),
 		chromedp.TextContent(`form.entry`, &firstTry, chromedp.ByQuery),
 		chromedp.AttributeValue(`#level`, "aria-invalid", &invalid, nil, chromedp.ByID),
@@ -55,7 +55,7 @@ func TestBrowserDataEntry(t *testing.T) {
 		chromedp.SetValue(`#language`, "az", chromedp.ByID),
 		chromedp.SetValue(`#grade`, "10", chromedp.ByID),
 		chromedp.SetValue(`#since`, "2026-09-15", chromedp.ByID),
-		chromedp.Click(`form.entry button[type=submit]`, chromedp.ByQuery),
+		chromedp.Click(`#sign-entry`, chromedp.ByID),
 		// The signing step: a code to compare on the phone.
 		chromedp.WaitVisible(`#code`, chromedp.ByID),
 		chromedp.Text(`#code`, &code, chromedp.ByID),

@@ -106,6 +106,11 @@ func (h *Handler) EntrySubmit(w http.ResponseWriter, r *http.Request, v *Viewer)
 		return
 	}
 	lang := Language(w, r)
+	if r.PostForm.Get("_add") != "" {
+		// One more item of a list: the form again, with what was typed.
+		h.entryForm(w, r, v, r.PostForm, nil, http.StatusOK)
+		return
+	}
 	fs := fields(c, lang, r.PostForm, nil)
 	childKey, err := selector(key)
 	if err != nil {

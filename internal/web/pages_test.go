@@ -1,8 +1,14 @@
 package web
 
 import (
+	"encoding/json"
+	"log/slog"
+	"net/http/httptest"
+	"net/url"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/scfwca/databank/internal/category"
 	"github.com/scfwca/databank/internal/i18n"
@@ -119,5 +125,77 @@ func TestFormatNumber(t *testing.T) {
 	}
 	if !slices.Contains(vals, "31\u00a0500") || !slices.Contains(vals, "36,6") || !slices.Contains(vals, "123") {
 		t.Errorf("rows = %q", vals)
+	}
+}
+
+// TestListsInForms: a list shows one item, one more when asked for; items
+// left empty are left out of the record; an item's error lands on its
+// field; a list of plain values (diagnoses) works the same way.
+func TestListsInForms(t *testing.T) {
+	form := url.Values{"_add": {"guardians"}, "guardians._count": {"1"}}
+	fs := fields(category.CatGuardianship, i18n.EN, form, nil)
+	var names []string
+	for _, f := range fs {
+		if strings.HasPrefix(f.Name, "guardians") {
+			names = append(names, f.Kind+":"+f.Name)
+		}
+	}
+	for _, want := range []string{"heading:guardians.0", "text:guardians.0.name.given", "select:guardians.1.relation", "hidden:guardians._count", "add:guardians"} {
+		if !slices.Contains(names, want) {
+			t.Errorf("no %s in %v", want, names)
+		}
+	}
+	// The second item typed, the first left empty: one guardian.
+	form = url.Values{"guardians._count": {"2"}, "guardians.1.name.given": {"Sevda"}, "guardians.1.name.family": {"Əliyeva"},
+		"guardians.1.relation": {"aunt_uncle"}, "form": {"custody"}}
+	fs = fields(category.CatGuardianship, i18n.EN, form, map[string]string{"guardians.1.relation": "wrong"})
+	var p map[string]any
+	json.Unmarshal(payload(fs, form), &p)
+	gs, _ := p["guardians"].([]any)
+	if len(gs) != 1 || gs[0].(map[string]any)["relation"] != "aunt_uncle" {
+		t.Errorf("payload = %v", p)
+	}
+	for _, f := range fs {
+		if f.Name == "guardians.1.relation" && f.Error != "wrong" {
+			t.Errorf("the item's error is not on its field: %+v", f)
+		}
+	}
+	// A full list has no button to add more.
+	form = url.Values{"guardians._count": {"4"}}
+	for _, f := range fields(category.CatGuardianship, i18n.EN, form, nil) {
+		if f.Kind == "add" && f.Name == "guardians" {
+			t.Error("four guardians, the most, and still a button to add one")
+		}
+	}
+	// Plain values.
+	form = url.Values{"diagnoses._count": {"2"}, "diagnoses.0": {"J45.0"}, "diagnoses.1": {"E10"}}
+	fs = fields(category.CatHealthCheckup, i18n.AZ, form, nil)
+	json.Unmarshal(payload(fs, form), &p)
+	if ds, _ := p["diagnoses"].([]any); len(ds) != 2 || ds[1] != "E10" {
+		t.Errorf("diagnoses = %v", p["diagnoses"])
+	}
+}
+
+// TestEntryFormRendersLists renders the guardianship form with two
+// guardians asked for: each item's heading and fields, the count kept,
+// and the button that adds another.
+func TestEntryFormRendersLists(t *testing.T) {
+	h := New(nil, nil, nil, nil, slog.New(slog.DiscardHandler), time.Now, Signing{})
+	values := url.Values{"_add": {"guardians"}, "guardians._count": {"1"}}
+	data := map[string]any{"Key": "5ZK3N2P", "Category": category.CatGuardianship,
+		"Fields": fields(category.CatGuardianship, i18n.EN, values, nil), "Token": "t"}
+	rec := httptest.NewRecorder()
+	h.render(rec, httptest.NewRequest("GET", "/?lang=en", nil), "entry", 200, nil, "entry.title", data)
+	page := rec.Body.String()
+	for _, want := range []string{
+		`<h3 class="item">Guardians — 2</h3>`,
+		`name="guardians.1.name.given"`,
+		`<input type="hidden" name="guardians._count" value="2">`,
+		`name="_add" value="guardians" formnovalidate>Add another: Guardians</button>`,
+		`id="sign-entry"`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the form lacks %s", want)
+		}
 	}
 }
