@@ -130,7 +130,7 @@ var messages = map[string]i18n.Text{
 	"home.hooks":             i18n.T("Çatdırılması alınmayan webhook-lar", "Webhooks whose delivery fails", "Webhook-и с неудачной доставкой"),
 	"home.auditentries":      i18n.T("Audit jurnalında qeydlər", "Entries in the audit log", "Записей в журнале аудита"),
 	"home.auditsigned":       i18n.T("Son imzalanmış yoxlama nöqtəsi", "Last signed checkpoint", "Последняя подписанная контрольная точка"),
-	"entry.addmore":       i18n.T("Daha birini əlavə et: %s", "Add another: %s", "Добавить ещё: %s"),
+	"entry.addmore":          i18n.T("Daha birini əlavə et: %s", "Add another: %s", "Добавить ещё: %s"),
 	"nav.threads":            i18n.T("Yazışmalar", "Correspondence", "Переписка"),
 	"threads.title":          i18n.T("Yazışmalar", "Correspondence", "Переписка"),
 	"threads.new":            i18n.T("Yeni yazışma", "New thread", "Новая переписка"),
