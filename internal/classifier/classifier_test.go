@@ -23,7 +23,7 @@ func TestEveryListBuilds(t *testing.T) {
 	}
 	for _, l := range lists {
 		t.Run(l.Code, func(t *testing.T) {
-			if l == nil || len(l.Items) == 0 {
+			if l == nil || len(l.Items()) == 0 {
 				t.Fatalf("list %q is empty", l.Code)
 			}
 			if !codePattern.MatchString(l.Code) {
@@ -40,7 +40,7 @@ func TestEveryListBuilds(t *testing.T) {
 				pattern = citizenshipPattern
 			}
 			seen := map[string]bool{}
-			for i, it := range l.Items {
+			for i, it := range l.Items() {
 				if !pattern.MatchString(it.Code) {
 					t.Errorf("code %q does not match %s", it.Code, pattern)
 				}
@@ -89,7 +89,7 @@ func TestAllIsStableAndACopy(t *testing.T) {
 
 func TestNamesAreInTheirScripts(t *testing.T) {
 	for _, l := range All() {
-		for _, it := range l.Items {
+		for _, it := range l.Items() {
 			if !hasCyrillic(it.Name.RU) {
 				t.Errorf("%s/%s: Russian name %q has no Cyrillic letter", l.Code, it.Code, it.Name.RU)
 			}
@@ -148,28 +148,28 @@ func slug(s string) string {
 }
 
 func TestRegionsAndDistricts(t *testing.T) {
-	if n := len(Regions.Items); n != 14 {
+	if n := len(Regions.Items()); n != 14 {
 		t.Errorf("Regions has %d items, want 14", n)
 	}
 	for _, l := range []*List{Regions, Districts} {
-		for _, it := range l.Items {
+		for _, it := range l.Items() {
 			if want := slug(it.Name.AZ); it.Code != want {
 				t.Errorf("%s %q has code %q, want the slug %q", l.Code, it.Name.AZ, it.Code, want)
 			}
 		}
 	}
 	total := 0
-	for _, r := range Regions.Items {
+	for _, r := range Regions.Items() {
 		n := len(Districts.Children(r.Code))
 		if n == 0 {
 			t.Errorf("region %q has no districts", r.Code)
 		}
 		total += n
 	}
-	if total != len(Districts.Items) {
-		t.Errorf("regions' children count %d, want every district (%d)", total, len(Districts.Items))
+	if total != len(Districts.Items()) {
+		t.Errorf("regions' children count %d, want every district (%d)", total, len(Districts.Items()))
 	}
-	for _, d := range Districts.Items {
+	for _, d := range Districts.Items() {
 		if !Regions.Has(d.Parent) {
 			t.Errorf("district %q has parent %q, not a region", d.Code, d.Parent)
 		}
@@ -210,7 +210,7 @@ func TestChildrenIsACopy(t *testing.T) {
 
 func TestRegionShare(t *testing.T) {
 	sum := 0.0
-	for _, r := range Regions.Items {
+	for _, r := range Regions.Items() {
 		s := RegionShare(r.Code)
 		if s <= 0 || s >= 100 {
 			t.Errorf("RegionShare(%q) = %v", r.Code, s)
@@ -226,8 +226,8 @@ func TestRegionShare(t *testing.T) {
 	if s := RegionShare("sabail"); s != 0 {
 		t.Errorf(`RegionShare("sabail") = %v, want 0 for a district`, s)
 	}
-	if len(regionShares) != len(Regions.Items) {
-		t.Errorf("%d shares for %d regions", len(regionShares), len(Regions.Items))
+	if len(regionShares) != len(Regions.Items()) {
+		t.Errorf("%d shares for %d regions", len(regionShares), len(Regions.Items()))
 	}
 }
 
@@ -287,11 +287,11 @@ func TestListCounts(t *testing.T) {
 		{MaritalEvents, 3},
 	}
 	for _, c := range cases {
-		if n := len(c.list.Items); n != c.n {
+		if n := len(c.list.Items()); n != c.n {
 			t.Errorf("%s has %d items, want %d", c.list.Code, n, c.n)
 		}
 	}
-	if n := len(SocialServiceTypes.Items); n < 8 || n > 12 {
+	if n := len(SocialServiceTypes.Items()); n < 8 || n > 12 {
 		t.Errorf("social_service_type has %d items, want 8–12", n)
 	}
 	for _, code := range []string{"disability_child", "loss_of_breadwinner", "child_care_under_3",
@@ -307,7 +307,7 @@ func TestListCounts(t *testing.T) {
 }
 
 func TestJSON(t *testing.T) {
-	b, err := json.Marshal(Districts.Items[0])
+	b, err := json.Marshal(Districts.Items()[0])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -315,11 +315,63 @@ func TestJSON(t *testing.T) {
 	if string(b) != want {
 		t.Errorf("JSON = %s, want %s", b, want)
 	}
-	b, err = json.Marshal(Sexes.Items[0])
+	b, err = json.Marshal(Sexes.Items()[0])
 	if err != nil {
 		t.Fatal(err)
 	}
 	if strings.Contains(string(b), "parent") {
 		t.Errorf("JSON of an item without a parent = %s", b)
+	}
+}
+
+// TestOperatorChanges adds a district to a new region, renames an item and
+// retires another: new records may have the new codes and not the
+// retired one, which still names old records; a bad change leaves every
+// list as it was; applying no changes restores the built-in lists.
+func TestOperatorChanges(t *testing.T) {
+	defer Apply(nil)
+	name := i18n.T("Yeni", "New", "Новый")
+	changes := []Change{
+		{List: "region", Code: "test_region", Name: name},
+		{List: "district", Code: "test_district", Name: name, Parent: "test_region"},
+		{List: "sex", Code: "male", Name: i18n.T("Kişi cinsi", "Male sex", "Мужской пол")},
+		{List: "care_form", Code: "custody", Name: i18n.T("Qəyyumluq", "Custody", "Попечительство"), Retired: true},
+	}
+	for _, c := range changes {
+		if errs := Check(c); len(errs) > 0 && c.List != "district" {
+			t.Errorf("Check(%+v) = %v", c, errs)
+		}
+	}
+	if err := Apply(changes); err != nil {
+		t.Fatal(err)
+	}
+	if !Districts.Has("test_district") || len(Regions.Children("test_region")) != 0 || len(Districts.Children("test_region")) != 1 {
+		t.Error("the new district is not in its new region")
+	}
+	if it, _ := Sexes.Lookup("male"); it.Name.EN != "Male sex" {
+		t.Errorf("renamed: %+v", it)
+	}
+	if CareForms.Has("custody") || !CareForms.Retired("custody") || slices.Contains(CareForms.Codes(), "custody") {
+		t.Error("a retired code is still accepted")
+	}
+	if it, ok := CareForms.Lookup("custody"); !ok || it.Name.EN != "Custody" {
+		t.Error("a retired code no longer names old records")
+	}
+	// A district in a region that does not exist breaks the lists: nothing changes.
+	bad := append(changes, Change{List: "district", Code: "orphan", Name: name, Parent: "nowhere"})
+	if err := Apply(bad); err == nil {
+		t.Fatal("a district with no region was applied")
+	}
+	if Districts.Has("orphan") || !Districts.Has("test_district") {
+		t.Error("a failed change altered the lists")
+	}
+	if errs := Check(Change{List: "district", Code: "Bad Code", Name: i18n.T("", "x", "y"), Parent: "nowhere"}); len(errs) != 3 {
+		t.Errorf("Check found %v; want the code, the Azerbaijani name and the parent", errs)
+	}
+	if err := Apply(nil); err != nil {
+		t.Fatal(err)
+	}
+	if Districts.Has("test_district") || !CareForms.Has("custody") {
+		t.Error("no changes did not restore the built-in lists")
 	}
 }

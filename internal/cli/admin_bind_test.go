@@ -6,10 +6,12 @@ import (
 	"encoding/pem"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/scfwca/databank/internal/classifier"
 	"github.com/scfwca/databank/internal/devpki"
 	"github.com/scfwca/databank/internal/store"
 )
@@ -71,5 +73,65 @@ func TestAdminBindsCertificates(t *testing.T) {
 	p, err := st.ParticipantBySubject(context.Background(), cert.Cert.Subject.String())
 	if err != nil || p.Code != "health" {
 		t.Errorf("the certificate speaks for %v, %v; want health", p, err)
+	}
+}
+
+// TestAdminChangesClassifiers: the administrator adds a district, which
+// the published schema then accepts, and retires a care form; a change
+// lacking its Russian name comes back with the error beside the field;
+// the evaluator sees no form.
+func TestAdminChangesClassifiers(t *testing.T) {
+	defer classifier.Apply(nil)
+	db := filepath.Join(t.TempDir(), "databank.db")
+	base := serve(t, db, false, "--exchange-addr", "").base
+	admin := loginAs(t, base, "1AK0001")
+	post := func(form url.Values) (int, string) {
+		req, _ := http.NewRequest("POST", base+"/admin/classifiers?lang=en", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		c := *admin.c
+		c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var b bytes.Buffer
+		b.ReadFrom(resp.Body)
+		return resp.StatusCode, b.String()
+	}
+	status, page := post(url.Values{"list": {"district"}, "code": {"yeni_rayon"}, "name_az": {"Yeni rayon"}, "name_en": {"New district"}, "parent": {"baki"}})
+	if status != http.StatusUnprocessableEntity || !strings.Contains(page, `id="district-name_ru-error">The name is needed in all three languages`) {
+		t.Errorf("a change without its Russian name: %d", status)
+	}
+	if status, _ := post(url.Values{"list": {"district"}, "code": {"yeni_rayon"}, "name_az": {"Yeni rayon"}, "name_en": {"New district"},
+		"name_ru": {"Новый район"}, "parent": {"baki"}}); status != http.StatusSeeOther {
+		t.Fatalf("adding a district: %d", status)
+	}
+	if status, _ := post(url.Values{"list": {"care_form"}, "code": {"custody"}, "name_az": {"Qəyyumluq"}, "name_en": {"Custody"},
+		"name_ru": {"Попечительство"}, "retired": {"on"}}); status != http.StatusSeeOther {
+		t.Fatalf("retiring a care form: %d", status)
+	}
+	resp, err := http.Get(base + "/exchange/v1/categories")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cat bytes.Buffer
+	cat.ReadFrom(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(cat.String(), `"yeni_rayon"`) {
+		t.Error("the published schema does not accept the new district")
+	}
+	st, err := store.Open(db, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	changes, err := st.ClassifierChanges(context.Background())
+	if err != nil || len(changes) != 2 || !changes[1].Retired {
+		t.Errorf("stored changes = %+v, %v", changes, err)
+	}
+	if _, page := loginAs(t, base, "6RN0001").do("GET", "/admin/classifiers?lang=en", nil, nil); strings.Contains(page, `action="/admin/classifiers"`) ||
+		!strings.Contains(page, "New district") || !strings.Contains(page, "(retired)") {
+		t.Error("the evaluator should see the changed lists and no form")
 	}
 }

@@ -154,6 +154,10 @@ func (a *App) openStore(ctx context.Context, cfg *config.Config) (*store.Store, 
 		st.Close()
 		return nil, err
 	}
+	if err := applyClassifiers(ctx, st); err != nil {
+		st.Close()
+		return nil, err
+	}
 	return st, nil
 }
 

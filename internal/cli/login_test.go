@@ -105,9 +105,13 @@ func TestLoginFlow(t *testing.T) {
 	if status != http.StatusUnauthorized || !strings.Contains(body, "Giriş alınmadı") {
 		t.Errorf("forged callback: %d %.200s", status, body)
 	}
-	var persons int
+	var persons, entries int
 	st.DB().QueryRow(`SELECT count(*) FROM persons`).Scan(&persons)
-	if persons != 1 || after.Audit != before.Audit+1 {
-		t.Errorf("forged callback: %d persons, audit %d → %d", persons, before.Audit, after.Audit)
+	// The server's own background work (the signals raised on the demo
+	// population) may write meanwhile; the callback leaves one entry.
+	st.DB().QueryRow(`SELECT count(*) FROM audit_log WHERE seq > $1 AND seq <= $2 AND actor_kind <> 'system'`,
+		before.Audit, after.Audit).Scan(&entries)
+	if persons != 1 || entries != 1 {
+		t.Errorf("forged callback: %d persons, %d audit entries", persons, entries)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"github.com/scfwca/databank/internal/classifier"
 	"github.com/scfwca/databank/internal/correspond"
 	"log/slog"
 	"net"
@@ -170,6 +171,10 @@ func (a *App) serve(ctx context.Context, args []string) error {
 			if _, err := web.Threads().Remind(bg); err != nil {
 				log.Warn("correspondence reminders failed", "err", err)
 			}
+			// The classifiers another server's administrator changed.
+			if err := applyClassifiers(bg, st); err != nil {
+				log.Warn("classifiers: cannot apply the operator's changes", "err", err)
+			}
 		})
 	}()
 	webhooksDone := make(chan struct{})
@@ -229,6 +234,9 @@ func (a *App) prepare(ctx context.Context, st *store.Store, cfg *config.Config, 
 		}
 		if err == nil && !cfg.NoMigrate {
 			err = st.SeedParticipants(ctx, participant.Defaults())
+		}
+		if err == nil {
+			err = applyClassifiers(ctx, st)
 		}
 		if err == nil || !fault.Is(err, fault.Unavailable) {
 			return err
@@ -394,4 +402,14 @@ func (a *App) signalsCmd(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintf(a.Stdout, "checked %d children, opened %d signal threads\n", checked, opened)
 	return nil
+}
+
+// applyClassifiers makes the operator's changes to the classifiers this
+// process's classifiers.
+func applyClassifiers(ctx context.Context, st *store.Store) error {
+	changes, err := st.ClassifierChanges(ctx)
+	if err != nil {
+		return err
+	}
+	return classifier.Apply(changes)
 }

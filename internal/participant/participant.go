@@ -82,7 +82,7 @@ func Defaults() []Participant {
 		}
 		out = append(out, build(Participant{Code: o.code, Kind: kind, Name: o.name, VOEN: o.voen, Active: true}))
 	}
-	for i, d := range classifier.Districts.Items {
+	for i, d := range classifier.Districts.Items() {
 		out = append(out, build(Participant{
 			Code: CommissionCode(d.Code), Kind: KindCommission, District: d.Code, Active: true,
 			Name: i18n.T(d.Name.AZ+" üzrə uşaq hüquqlarının müdafiəsi komissiyası",

@@ -174,6 +174,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /admin/orgs/{org}/certs", s.withPage(s.web.AdminBind))
 	mux.HandleFunc("GET /admin/audit", s.withPage(s.web.Audit))
 	mux.HandleFunc("GET /admin/classifiers", s.withPage(s.web.Classifiers))
+	mux.HandleFunc("POST /admin/classifiers", s.withPage(s.web.ChangeClassifier))
 	mux.HandleFunc("GET /org", s.withPage(s.web.MyOrg))
 	mux.HandleFunc("POST /admin/orgs/{org}/staff", s.withPage(s.web.StaffRegister))
 	mux.HandleFunc("POST /admin/orgs/{org}/grants", s.withPage(s.web.StaffGrant))

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/scfwca/databank/internal/access"
@@ -106,7 +107,7 @@ func (h *Handler) orgPage(w http.ResponseWriter, r *http.Request, v *Viewer, cha
 	}
 	h.render(w, r, "admin_org", status, v, "admin.title", map[string]any{
 		"P": p, "Rows": rows, "Staff": staff, "Certs": certs, "Change": change, "Saved": r.URL.Query().Get("saved"), "CertError": certError,
-		"StaffChange": staffChange, "Districts": classifier.Districts.Items,
+		"StaffChange": staffChange, "Districts": classifier.Districts.Items(),
 		"Roles": []access.Role{access.OrgOfficer, access.CommissionMember},
 	})
 }
@@ -240,10 +241,58 @@ func (h *Handler) Audit(w http.ResponseWriter, r *http.Request, v *Viewer) {
 // Classifiers shows every classifier the categories draw from, in every
 // language.
 func (h *Handler) Classifiers(w http.ResponseWriter, r *http.Request, v *Viewer) {
-	if _, ok := h.adminAccess(w, r, v); !ok {
+	h.classifiers(w, r, v, classifier.Change{}, nil, http.StatusOK)
+}
+
+func (h *Handler) classifiers(w http.ResponseWriter, r *http.Request, v *Viewer, typed classifier.Change, errs map[string]string, status int) {
+	change, ok := h.adminAccess(w, r, v)
+	if !ok {
 		return
 	}
-	h.render(w, r, "classifiers", http.StatusOK, v, "admin.classifiers", map[string]any{"Lists": classifier.All()})
+	h.render(w, r, "classifiers", status, v, "admin.classifiers", map[string]any{"Lists": classifier.All(), "Change": change,
+		"Typed": typed, "Errors": errs, "Saved": r.URL.Query().Get("saved")})
+}
+
+// ChangeClassifier adds, renames or retires an item of a classifier, for
+// the operator's administrator; wrong fields are shown beside themselves.
+func (h *Handler) ChangeClassifier(w http.ResponseWriter, r *http.Request, v *Viewer) {
+	change, ok := h.adminAccess(w, r, v)
+	if !ok {
+		return
+	}
+	if !change {
+		h.Fail(w, r, v, fault.E("web.ChangeClassifier", fault.Forbidden, msgNoAdmin))
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		h.Fail(w, r, v, fault.E("web.ChangeClassifier", fault.Invalid, err))
+		return
+	}
+	lang := Language(w, r)
+	f := r.PostForm
+	c := classifier.Change{List: f.Get("list"), Code: strings.TrimSpace(f.Get("code")), Parent: f.Get("parent"),
+		Name:    i18n.T(strings.TrimSpace(f.Get("name_az")), strings.TrimSpace(f.Get("name_en")), strings.TrimSpace(f.Get("name_ru"))),
+		Retired: f.Get("retired") == "on"}
+	fail := func(fields []fault.FieldError) {
+		errs := map[string]string{}
+		for _, fe := range fields {
+			errs[fe.Field] = fe.Message.In(lang)
+		}
+		h.classifiers(w, r, v, c, errs, http.StatusUnprocessableEntity)
+	}
+	if fields := classifier.Check(c); len(fields) > 0 {
+		fail(fields)
+		return
+	}
+	if err := h.store.ChangeClassifier(r.Context(), c, v.Actor); err != nil {
+		if fault.Is(err, fault.Invalid) {
+			fail([]fault.FieldError{{Field: "code", Code: "classifier_change", Message: i18n.T(err.Error(), err.Error(), err.Error())}})
+			return
+		}
+		h.Fail(w, r, v, err)
+		return
+	}
+	http.Redirect(w, r, "/admin/classifiers?saved="+url.QueryEscape(c.List)+"#list-"+url.PathEscape(c.List), http.StatusSeeOther)
 }
 
 // MyOrg is a head's page of their own organisation: its rights (to see)

@@ -111,7 +111,7 @@ func fields(c *category.Category, lang i18n.Lang, values url.Values, errs map[st
 		case p["x-classifier"] != nil:
 			f.Kind = "select"
 			if l, ok := classifier.Get(p["x-classifier"].(string)); ok {
-				for _, it := range l.Items {
+				for _, it := range l.Items() {
 					f.Options = append(f.Options, Option{Value: it.Code, Label: it.Name.In(lang)})
 				}
 			}

@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"net/http"
 	"path"
+	"strings"
 	"sync"
 	"time"
 
@@ -181,11 +182,15 @@ func (h *Handler) funcs() template.FuncMap {
 		"sex":        func(lang i18n.Lang, code string) string { return classifierName(classifier.Sexes, code, lang) },
 		"care":       func(lang i18n.Lang, code string) string { return classifierName(classifier.CareForms, code, lang) },
 		"org":        h.orgName,
-		"regions":    func() []classifier.Item { return classifier.Regions.Items },
-		"purposes":   func() []classifier.Item { return classifier.ReadPurposes.Items },
+		"regions":    func() []classifier.Item { return classifier.Regions.Items() },
+		"purposes":   func() []classifier.Item { return classifier.ReadPurposes.Items() },
 		"categories": func() []*category.Category { return category.All() },
 		"langs":      func() []i18n.Lang { return i18n.Langs },
 		"list":       func(s ...string) []string { return s },
+		"replace":    func(s, old, new string) string { return strings.ReplaceAll(s, old, new) },
+		"typedValue": func(c classifier.Change, field string) string {
+			return map[string]string{"code": c.Code, "name_az": c.Name.AZ, "name_en": c.Name.EN, "name_ru": c.Name.RU}[field]
+		},
 	}
 }
 
