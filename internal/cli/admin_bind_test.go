@@ -135,3 +135,63 @@ func TestAdminChangesClassifiers(t *testing.T) {
 		t.Error("the evaluator should see the changed lists and no form")
 	}
 }
+
+// TestAdminSetsParameters: the administrator lowers the largest file of
+// correspondence to 1 MB, and a 2 MB file is refused at once; a value out
+// of bounds is refused beside its field; the evaluator sees no form.
+func TestAdminSetsParameters(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "databank.db")
+	base := serve(t, db, false, "--exchange-addr", "").base
+	admin := loginAs(t, base, "1AK0001")
+	if status, page := postPage(t, admin, "/admin/parameters?lang=en", url.Values{"key": {"correspondence_max_file_mb"}, "value": {"0"}}); status != http.StatusUnprocessableEntity ||
+		!strings.Contains(page, `id="p-correspondence_max_file_mb-error">Must be a whole number from 1 to 50`) {
+		t.Errorf("0 MB: %d", status)
+	}
+	if status, _ := postPage(t, admin, "/admin/parameters", url.Values{"key": {"correspondence_max_file_mb"}, "value": {"1"}}); status != http.StatusSeeOther {
+		t.Fatalf("setting 1 MB: %d", status)
+	}
+	education := loginAs(t, base, "3TH0001")
+	if status, loc := education.postForm("/threads", url.Values{"subject": {"Fayl"}, "orgs": {"health"}, "body": {"salam"}}); status != http.StatusSeeOther {
+		t.Fatalf("opening: %d", status)
+	} else {
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		mw.WriteField("body", "see the file")
+		fw, _ := mw.CreateFormFile("files", "big.pdf")
+		fw.Write(append([]byte("%PDF-1.4\n"), bytes.Repeat([]byte("x"), 2<<20)...))
+		mw.Close()
+		req, _ := http.NewRequest("POST", base+loc+"/messages?lang=en", &body)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		resp, err := education.c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var page bytes.Buffer
+		page.ReadFrom(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page.String(), `is larger than 1 MB`) {
+			t.Errorf("a 2 MB file under a 1 MB limit: %d", resp.StatusCode)
+		}
+	}
+	if _, page := loginAs(t, base, "6RN0001").do("GET", "/admin/parameters?lang=en", nil, nil); strings.Contains(page, `Save</button>`) ||
+		strings.Count(page, " disabled") != 4 || !strings.Contains(page, `value="1" disabled`) {
+		t.Error("the evaluator should see the parameters and no form")
+	}
+}
+
+// postPage posts a form as the signed-in person, not following redirects.
+func postPage(t *testing.T, b *browser, path string, form url.Values) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest("POST", b.base+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	c := *b.c
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var page bytes.Buffer
+	page.ReadFrom(resp.Body)
+	return resp.StatusCode, page.String()
+}

@@ -93,6 +93,9 @@ func (a *App) serve(ctx context.Context, args []string) error {
 		opt.DevSigner = dev
 	}
 	web := server.New(st, reg, log, opt)
+	if err := web.RefreshParams(ctx); err != nil {
+		return err
+	}
 	srv := &http.Server{
 		Handler:           web,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -171,9 +174,13 @@ func (a *App) serve(ctx context.Context, args []string) error {
 			if _, err := web.Threads().Remind(bg); err != nil {
 				log.Warn("correspondence reminders failed", "err", err)
 			}
-			// The classifiers another server's administrator changed.
+			// The classifiers and parameters another server's
+			// administrator changed.
 			if err := applyClassifiers(bg, st); err != nil {
 				log.Warn("classifiers: cannot apply the operator's changes", "err", err)
+			}
+			if err := web.RefreshParams(bg); err != nil {
+				log.Warn("parameters: cannot read them", "err", err)
 			}
 		})
 	}()

@@ -58,17 +58,21 @@ type Limits struct {
 	// PerMinute and Burst bound the messages one person posts.
 	PerMinute float64
 	Burst     int
+	// ReminderLead is how long before an answer is due its reminder goes.
+	ReminderLead time.Duration
 }
 
 // DefaultLimits: messages of up to 10,000 characters with up to five
 // files of 10 MB; 20 messages a minute from one person, bursts of 10.
-var DefaultLimits = Limits{MaxBody: 10000, MaxSubject: 200, MaxFiles: 5, MaxFileBytes: 10 << 20, PerMinute: 20, Burst: 10}
+var DefaultLimits = Limits{MaxBody: 10000, MaxSubject: 200, MaxFiles: 5, MaxFileBytes: 10 << 20, PerMinute: 20, Burst: 10,
+	ReminderLead: 24 * time.Hour}
 
 // Service runs the correspondence.
 type Service struct {
 	store  *store.Store
 	hub    *Hub
 	now    func() time.Time
+	mu     sync.Mutex // guards limits and flood, which the operator may change
 	limits Limits
 	flood  *ratelimit.Limiter
 	// lastDelivered is the largest message id pushed, for catching up
@@ -88,6 +92,23 @@ func New(st *store.Store, now func() time.Time, limits Limits) *Service {
 	}
 	return &Service{store: st, hub: NewHub(), now: now, limits: limits,
 		flood: ratelimit.New(limits.PerMinute/60, limits.Burst, now), closing: make(chan struct{}), listening: make(chan struct{})}
+}
+
+// SetLimits changes the limits, as the operator's parameters say.
+func (s *Service) SetLimits(l Limits) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if l.PerMinute != s.limits.PerMinute || l.Burst != s.limits.Burst {
+		s.flood = ratelimit.New(l.PerMinute/60, l.Burst, s.now)
+	}
+	s.limits = l
+}
+
+// Limits returns the limits in force.
+func (s *Service) Limits() Limits {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.limits
 }
 
 // Shutdown ends the live streams, so that a server shutting down is not
@@ -132,8 +153,8 @@ func (s *Service) Open(ctx context.Context, a Author, in NewThread) (int64, erro
 	switch n := utf8.RuneCountInString(in.Subject); {
 	case n == 0:
 		errs = append(errs, category.Problem("subject", "empty"))
-	case n > s.limits.MaxSubject:
-		errs = append(errs, category.Problem("subject", "too_long", s.limits.MaxSubject))
+	case n > s.Limits().MaxSubject:
+		errs = append(errs, category.Problem("subject", "too_long", s.Limits().MaxSubject))
 	}
 	child, err := s.childOf(ctx, in.ChildID)
 	if err != nil {
@@ -445,7 +466,10 @@ func (s *Service) member(ctx context.Context, a Author, threadID int64) (*store.
 }
 
 func (s *Service) allowPost(a Author) error {
-	if wait, ok := s.flood.Allow(a.FIN + "/" + a.org()); !ok {
+	s.mu.Lock()
+	flood := s.flood
+	s.mu.Unlock()
+	if wait, ok := flood.Allow(a.FIN + "/" + a.org()); !ok {
 		return fault.E("correspond.Post", fault.Unavailable, msgFlood(wait))
 	}
 	return nil
@@ -494,8 +518,8 @@ func (s *Service) checkMessage(ctx context.Context, text string, files []store.N
 	switch n := utf8.RuneCountInString(text); {
 	case n == 0 && len(files) == 0:
 		errs = append(errs, category.Problem("body", "empty"))
-	case n > s.limits.MaxBody:
-		errs = append(errs, category.Problem("body", "too_long", s.limits.MaxBody))
+	case n > s.Limits().MaxBody:
+		errs = append(errs, category.Problem("body", "too_long", s.Limits().MaxBody))
 	}
 	var mentioned []string
 	for _, m := range mention.FindAllStringSubmatch(text, -1) {
@@ -550,14 +574,15 @@ func sniff(b []byte) string {
 
 func (s *Service) checkFiles(files []store.NewFile) []fault.FieldError {
 	var errs []fault.FieldError
-	if len(files) > s.limits.MaxFiles {
-		errs = append(errs, category.Problem("files", "too_many_files", s.limits.MaxFiles))
+	limits := s.Limits()
+	if len(files) > limits.MaxFiles {
+		errs = append(errs, category.Problem("files", "too_many_files", limits.MaxFiles))
 	}
 	for i := range files {
 		f := &files[i]
 		f.Name = cleanName(f.Name)
-		if int64(len(f.Data)) > s.limits.MaxFileBytes {
-			errs = append(errs, category.Problem("files", "file_too_large", f.Name, s.limits.MaxFileBytes>>20))
+		if int64(len(f.Data)) > limits.MaxFileBytes {
+			errs = append(errs, category.Problem("files", "file_too_large", f.Name, limits.MaxFileBytes>>20))
 			continue
 		}
 		sniffed := sniff(f.Data)
@@ -602,11 +627,15 @@ func OrgName(ps map[string]participant.Participant, code string) i18n.Text {
 }
 
 // Remind tells the organisations threads await answers from: once a day
-// from a day before the answer is due, and once a day after it is overdue.
-// It returns how many notices it sent.
+// from the reminder lead (a day by default) before the answer is due, and
+// once a day after it is overdue. It returns how many notices it sent.
 func (s *Service) Remind(ctx context.Context) (int, error) {
 	now := s.now()
-	due, err := s.store.DueThreads(ctx, now.Add(24*time.Hour), now.Add(-24*time.Hour))
+	lead := s.Limits().ReminderLead
+	if lead <= 0 {
+		lead = 24 * time.Hour
+	}
+	due, err := s.store.DueThreads(ctx, now.Add(lead), now.Add(-24*time.Hour))
 	if err != nil {
 		return 0, err
 	}

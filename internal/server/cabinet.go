@@ -153,10 +153,10 @@ func (s *Server) accessLog(w http.ResponseWriter, r *http.Request) {
 		problem.Error(w, r, s.log, err)
 		return
 	}
-	log, err := s.cabinets.AccessLog(r.Context(), sess.fin, id, s.auth.now(), s.accessLogDelay)
+	log, err := s.cabinets.AccessLog(r.Context(), sess.fin, id, s.auth.now(), s.logDelay())
 	if err != nil {
 		problem.Error(w, r, s.log, err)
 		return
 	}
-	problem.JSON(w, http.StatusOK, map[string]any{"reads": log, "restricted_delay_days": fmt.Sprint(int(s.accessLogDelay.Hours() / 24))})
+	problem.JSON(w, http.StatusOK, map[string]any{"reads": log, "restricted_delay_days": fmt.Sprint(int(s.logDelay().Hours() / 24))})
 }

@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -18,6 +19,7 @@ import (
 	"github.com/scfwca/databank/internal/ecabinet"
 	"github.com/scfwca/databank/internal/exchange"
 	"github.com/scfwca/databank/internal/oidclogin"
+	"github.com/scfwca/databank/internal/params"
 	"github.com/scfwca/databank/internal/problem"
 	"github.com/scfwca/databank/internal/ratelimit"
 	"github.com/scfwca/databank/internal/registry"
@@ -37,7 +39,8 @@ type Server struct {
 	devPath  string
 	handler  http.Handler
 
-	accessLogDelay time.Duration
+	accessLogDelay time.Duration // as configured; the operator's parameter overrides it
+	params         atomic.Pointer[params.Values]
 	logins         *ratelimit.Limiter // per client address
 	reads          *ratelimit.Limiter // per person
 	web            *web.Handler
@@ -91,6 +94,7 @@ func New(st *store.Store, reg *registry.Service, log *slog.Logger, opt Options) 
 	// at work reads far fewer; a script harvesting profiles is stopped.
 	s.threads = correspond.New(st, s.auth.now, correspond.DefaultLimits)
 	s.web = web.New(reg, s.cabinets, st, s.threads, log, s.auth.now, opt.Signing)
+	s.web.OnParams(s.RefreshParams)
 	s.logins = ratelimit.New(10.0/60, 20, s.auth.now)
 	s.reads = ratelimit.New(1, 60, s.auth.now)
 
@@ -104,6 +108,35 @@ func New(st *store.Store, reg *registry.Service, log *slog.Logger, opt Options) 
 	// metadata and Origin checks); the session cookie is SameSite=Lax too.
 	s.handler = s.observe(recoverPanics(log, s.headers(http.NewCrossOriginProtection().Handler(mux))))
 	return s
+}
+
+// RefreshParams takes the operator's parameters from the database and puts
+// them in force: at start, every minute, and when the administrator
+// changes one here.
+func (s *Server) RefreshParams(ctx context.Context) error {
+	set, err := s.store.Parameters(ctx)
+	if err != nil {
+		return err
+	}
+	v := params.Values(set)
+	s.params.Store(&v)
+	l := s.threads.Limits()
+	l.MaxFileBytes = int64(v.Get(params.MaxFileMB)) << 20
+	l.PerMinute = float64(v.Get(params.MessagesPerMinute))
+	l.ReminderLead = time.Duration(v.Get(params.ReminderLeadHours)) * time.Hour
+	s.threads.SetLimits(l)
+	return nil
+}
+
+// logDelay is how long a restricted read stays out of the parents' access
+// log: the operator's parameter when set, else the configuration.
+func (s *Server) logDelay() time.Duration {
+	if v := s.params.Load(); v != nil {
+		if n, ok := (*v)[params.AccessLogDelayDays]; ok {
+			return time.Duration(n) * 24 * time.Hour
+		}
+	}
+	return s.accessLogDelay
 }
 
 // Threads returns the correspondence service.
@@ -160,7 +193,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /children/{key}/entry", s.withPage(s.web.EntrySubmit))
 	mux.HandleFunc("GET /entries/{id}", s.withPage(s.web.EntryStatus))
 	mux.HandleFunc("GET /children/{key}/reads", s.withPage(func(w http.ResponseWriter, r *http.Request, v *web.Viewer) {
-		s.web.Reads(w, r, v, s.accessLogDelay)
+		s.web.Reads(w, r, v, s.logDelay())
 	}))
 	mux.HandleFunc("POST /entries/{id}/complete", s.withPage(s.web.EntryComplete))
 	if s.devSigner != nil {
@@ -175,6 +208,12 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /admin/audit", s.withPage(s.web.Audit))
 	mux.HandleFunc("GET /admin/classifiers", s.withPage(s.web.Classifiers))
 	mux.HandleFunc("POST /admin/classifiers", s.withPage(s.web.ChangeClassifier))
+	mux.HandleFunc("GET /admin/parameters", s.withPage(func(w http.ResponseWriter, r *http.Request, v *web.Viewer) {
+		s.web.Parameters(w, r, v, s.accessLogDelay)
+	}))
+	mux.HandleFunc("POST /admin/parameters", s.withPage(func(w http.ResponseWriter, r *http.Request, v *web.Viewer) {
+		s.web.SetParameter(w, r, v, s.accessLogDelay)
+	}))
 	mux.HandleFunc("GET /org", s.withPage(s.web.MyOrg))
 	mux.HandleFunc("POST /admin/orgs/{org}/staff", s.withPage(s.web.StaffRegister))
 	mux.HandleFunc("POST /admin/orgs/{org}/grants", s.withPage(s.web.StaffGrant))

@@ -76,3 +76,35 @@ func classifierChanges(ctx context.Context, q querier) ([]classifier.Change, err
 	}
 	return out, rows.Err()
 }
+
+// Parameters returns the parameters the operator set.
+func (s *Store) Parameters(ctx context.Context) (map[string]int, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT key, value FROM parameters`)
+	if err != nil {
+		return nil, s.classify("store.Parameters", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var k string
+		var v int
+		if err := rows.Scan(&k, &v); err != nil {
+			return nil, s.classify("store.Parameters", err)
+		}
+		out[k] = v
+	}
+	return out, s.classify("store.Parameters", rows.Err())
+}
+
+// SetParameter sets a parameter, audited.
+func (s *Store) SetParameter(ctx context.Context, key string, value int, actor audit.Actor) error {
+	return s.tx(ctx, "store.SetParameter", false, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO parameters (key, value, updated_at, updated_by) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+			key, value, micros(s.now()), actor.ID); err != nil {
+			return err
+		}
+		detail, _ := json.Marshal(map[string]any{"key": key, "value": value})
+		return s.appendAudit(ctx, tx, audit.Entry{Actor: actor, Action: "parameter.set", Outcome: key, Detail: string(detail)})
+	})
+}

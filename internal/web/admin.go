@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/hex"
@@ -19,6 +20,7 @@ import (
 	"github.com/scfwca/databank/internal/ecabinet"
 	"github.com/scfwca/databank/internal/fault"
 	"github.com/scfwca/databank/internal/i18n"
+	"github.com/scfwca/databank/internal/params"
 	"github.com/scfwca/databank/internal/store"
 )
 
@@ -348,4 +350,88 @@ func (h *Handler) orgURL(v *Viewer, org string) string {
 		return "/org"
 	}
 	return "/admin/orgs/" + url.PathEscape(org)
+}
+
+// OnParams sets what runs when the administrator changes a parameter: the
+// server puts the parameters in force at once.
+func (h *Handler) OnParams(fn func(context.Context) error) { h.paramsChanged = fn }
+
+// paramRow is a parameter as the page shows it.
+type paramRow struct {
+	params.Param
+	Value int
+	Set   bool
+	Error string
+}
+
+// Parameters shows the operational parameters; the operator's
+// administrator changes them, the evaluator sees them. logDelay is the
+// configured access-log delay, the default of its parameter.
+func (h *Handler) Parameters(w http.ResponseWriter, r *http.Request, v *Viewer, logDelay time.Duration) {
+	h.parameters(w, r, v, logDelay, "", "", http.StatusOK)
+}
+
+func (h *Handler) parameters(w http.ResponseWriter, r *http.Request, v *Viewer, logDelay time.Duration, failed, msg string, status int) {
+	change, ok := h.adminAccess(w, r, v)
+	if !ok {
+		return
+	}
+	set, err := h.store.Parameters(r.Context())
+	if err != nil {
+		h.Fail(w, r, v, err)
+		return
+	}
+	var rows []paramRow
+	for _, p := range params.All() {
+		if p.Key == params.AccessLogDelayDays {
+			p.Default = int(logDelay.Hours() / 24)
+		}
+		row := paramRow{Param: p, Value: p.Default}
+		if n, ok := set[p.Key]; ok {
+			row.Value, row.Set = n, true
+		}
+		if p.Key == failed {
+			row.Error = msg
+		}
+		rows = append(rows, row)
+	}
+	h.render(w, r, "parameters", status, v, "params.title", map[string]any{"Params": rows, "Change": change,
+		"Saved": r.URL.Query().Get("saved")})
+}
+
+// SetParameter saves one parameter and puts it in force.
+func (h *Handler) SetParameter(w http.ResponseWriter, r *http.Request, v *Viewer, logDelay time.Duration) {
+	change, ok := h.adminAccess(w, r, v)
+	if !ok {
+		return
+	}
+	if !change {
+		h.Fail(w, r, v, fault.E("web.SetParameter", fault.Forbidden, msgNoAdmin))
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		h.Fail(w, r, v, fault.E("web.SetParameter", fault.Invalid, err))
+		return
+	}
+	key := r.PostForm.Get("key")
+	n, err := params.Parse(key, r.PostForm.Get("value"))
+	if err != nil {
+		msg := err.Error()
+		if fs := fault.FieldsOf(err); len(fs) > 0 {
+			msg = fs[0].Message.In(Language(w, r))
+		}
+		h.parameters(w, r, v, logDelay, key, msg, http.StatusUnprocessableEntity)
+		return
+	}
+	if err := h.store.SetParameter(r.Context(), key, n, v.Actor); err != nil {
+		h.Fail(w, r, v, err)
+		return
+	}
+	if h.paramsChanged != nil {
+		if err := h.paramsChanged(r.Context()); err != nil {
+			h.Fail(w, r, v, err)
+			return
+		}
+	}
+	http.Redirect(w, r, "/admin/parameters?saved="+url.QueryEscape(key), http.StatusSeeOther)
 }
