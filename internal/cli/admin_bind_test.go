@@ -173,7 +173,12 @@ func TestAdminSetsParameters(t *testing.T) {
 			t.Errorf("a 2 MB file under a 1 MB limit: %d", resp.StatusCode)
 		}
 	}
-	if _, page := loginAs(t, base, "6RN0001").do("GET", "/admin/parameters?lang=en", nil, nil); strings.Contains(page, `Save</button>`) ||
+	evaluator := loginAs(t, base, "6RN0001")
+	// The evaluator's read-only view covers the audit viewer too.
+	if status, page := evaluator.do("GET", "/admin/audit?action=parameter.set", nil, nil); status != 200 || !strings.Contains(page, "correspondence_max_file_mb") {
+		t.Errorf("the evaluator's audit viewer: %d", status)
+	}
+	if _, page := evaluator.do("GET", "/admin/parameters?lang=en", nil, nil); strings.Contains(page, `Save</button>`) ||
 		strings.Count(page, " disabled") != 4 || !strings.Contains(page, `value="1" disabled`) {
 		t.Error("the evaluator should see the parameters and no form")
 	}

@@ -258,13 +258,14 @@ func (s *Service) Suspend(ctx context.Context, by access.Subject, actor audit.Ac
 }
 
 // MayAudit reports whether a subject may read the audit log: the
-// operator's administrators and the security service's auditors.
+// operator's administrators, the security service's auditors, and the
+// evaluator, whose read-only view covers the whole admin panel (§6.1.4).
 func MayAudit(s access.Subject) bool {
-	return s.Role == access.OperatorAdmin || s.Role == access.Auditor
+	return s.Role == access.OperatorAdmin || s.Role == access.Auditor || s.Role == access.Evaluator
 }
 
-// ViewAudit returns audit entries to an operator's administrator or a
-// security-service auditor, and records the viewing itself.
+// ViewAudit returns audit entries to those MayAudit lets read them, and
+// records the viewing itself.
 func (s *Service) ViewAudit(ctx context.Context, by access.Subject, actor audit.Actor, f store.AuditFilter) ([]audit.Entry, error) {
 	if !MayAudit(by) {
 		return nil, fault.E("ecabinet.ViewAudit", fault.Forbidden, msgNoAudit)
