@@ -81,6 +81,11 @@ type Child struct {
 	// Status is active, deceased or archived.
 	Status               string
 	FatherFIN, MotherFIN string
+	// For an archived profile: the participants that sent data about the
+	// child, and the last day they may still read it (§1.8, staged access:
+	// the senders for a year, then the operator only).
+	SentBy       []string
+	SendersUntil category.Date
 }
 
 // Decision is the policy's answer.
@@ -118,10 +123,25 @@ func Decide(s Subject, a Action, c *category.Category, child Child, today catego
 	if s.Suspended || (s.Org != nil && !s.Org.Active) {
 		return deny(ReasonSuspended)
 	}
-	// An archived profile is read-only, and only the operator reads it
-	// (the staged access of the lifecycle widens this later).
-	if child.Status == "archived" && (a == Write || s.Role != OperatorAdmin) {
-		return deny(ReasonArchived)
+	// An archived profile is read-only. The operator reads it; the
+	// participants that sent data about the child read it, within their
+	// usual rights and with a stated purpose, until SendersUntil; then
+	// nobody else.
+	if child.Status == "archived" {
+		switch {
+		case a == Write:
+			return deny(ReasonArchived)
+		case s.Role == OperatorAdmin:
+		case s.Org != nil && slices.Contains(child.SentBy, s.Org.Code) && !child.SendersUntil.IsZero() &&
+			!today.After(child.SendersUntil) && s.Role != Parent:
+			d := decide(s, a, c, child, today)
+			if d.Allow {
+				d.NeedsPurpose = true
+			}
+			return d
+		default:
+			return deny(ReasonArchived)
+		}
 	}
 	d := decide(s, a, c, child, today)
 	if d.Allow && a == Read && c.Class.Sensitive() && s.Role != System && s.Role != Parent {

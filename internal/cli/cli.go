@@ -53,6 +53,7 @@ var commands = map[string]command{
 	"staff":       {"register staff with organisations and grant rights (console)", (*App).staff},
 	"person":      {"suspend or restore a person's access: person suspend|resume FIN", (*App).person},
 	"signals":     {"evaluate the signal rules for every child: signals run", (*App).signalsCmd},
+	"archive":     {"archive the profiles of children who turned 18: archive run | runs", (*App).archiveCmd},
 }
 
 // Run runs the command line args (without the program name) and returns

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"github.com/scfwca/databank/internal/classifier"
 	"github.com/scfwca/databank/internal/correspond"
+	"github.com/scfwca/databank/internal/lifecycle"
 	"log/slog"
 	"net"
 	"net/http"
@@ -184,6 +185,28 @@ func (a *App) serve(ctx context.Context, args []string) error {
 			}
 		})
 	}()
+	// The archiving at 18 (§1.8): at start, then just after each
+	// midnight in Baku; one server of several runs it (a lease).
+	archiveDone := make(chan struct{})
+	go func() {
+		defer close(archiveDone)
+		<-demoDone
+		arch := lifecycle.NewArchiver(st, a.Now)
+		trigger := "start"
+		for {
+			if run, ran, err := arch.Run(bg, trigger); err != nil && bg.Err() == nil {
+				log.Warn("archive: the run failed", "err", err)
+			} else if ran {
+				log.Info("archive: run", "archived", run.Archived, "closed", run.Closed)
+			}
+			trigger = "daily"
+			select {
+			case <-bg.Done():
+				return
+			case <-time.After(untilNext(a.Now(), 0) + time.Minute):
+			}
+		}
+	}()
 	webhooksDone := make(chan struct{})
 	go func() {
 		defer close(webhooksDone)
@@ -201,6 +224,7 @@ func (a *App) serve(ctx context.Context, args []string) error {
 		<-threadsDone
 		<-remindersDone
 		<-signalsDone
+		<-archiveDone
 		return err
 	case <-ctx.Done():
 	}
@@ -220,6 +244,7 @@ func (a *App) serve(ctx context.Context, args []string) error {
 	<-threadsDone
 	<-remindersDone
 	<-signalsDone
+	<-archiveDone
 	if err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
@@ -419,4 +444,42 @@ func applyClassifiers(ctx context.Context, st *store.Store) error {
 		return err
 	}
 	return classifier.Apply(changes)
+}
+
+// archiveCmd runs the archiving by hand, or lists its runs.
+func (a *App) archiveCmd(ctx context.Context, args []string) error {
+	if len(args) == 0 || (args[0] != "run" && args[0] != "runs") {
+		fmt.Fprintln(a.Stderr, "usage: databank archive run|runs [--db ...]")
+		return errUsage
+	}
+	var cfg config.Config
+	fs := a.flags("archive "+args[0], &cfg)
+	if err := a.parse(fs, &cfg, args[1:]); err != nil {
+		return err
+	}
+	st, err := a.openStore(ctx, &cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if args[0] == "runs" {
+		runs, err := st.ArchiveRuns(ctx, 20)
+		if err != nil {
+			return err
+		}
+		for _, r := range runs {
+			fmt.Fprintf(a.Stdout, "%d\t%s\t%s\t%s\tarchived %d\tclosed %d\n", r.ID, r.On, r.Trigger, r.Holder, r.Archived, r.Closed)
+		}
+		return nil
+	}
+	run, ran, err := lifecycle.NewArchiver(st, a.Now).Run(ctx, "by hand")
+	if err != nil {
+		return err
+	}
+	if !ran {
+		return fmt.Errorf("another server is running the archiving now; try again in a few minutes")
+	}
+	fmt.Fprintf(a.Stdout, "run %d on %s: archived %d profiles of children who turned 18, closed %d of children who died\n",
+		run.ID, run.On, run.Archived, run.Closed)
+	return nil
 }

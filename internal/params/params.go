@@ -30,6 +30,7 @@ const (
 	MaxFileMB          = "correspondence_max_file_mb"
 	MessagesPerMinute  = "correspondence_messages_per_minute"
 	ReminderLeadHours  = "reminder_lead_hours"
+	ArchiveSenderDays  = "archive_sender_access_days"
 )
 
 var (
@@ -43,6 +44,9 @@ var (
 			"Когда ограниченное чтение правоохранительного органа появляется в журнале родителей"), days, 0, 365, 30},
 		{MaxFileMB, i18n.T("Yazışmada bir faylın ən böyük ölçüsü", "The largest file in correspondence", "Наибольший файл в переписке"), mb, 1, 50, 10},
 		{MessagesPerMinute, i18n.T("Bir şəxsin yazışmada göndərə biləcəyi mesaj", "Messages one person may post", "Сообщений, которые может отправить один человек"), perMin, 1, 600, 20},
+		{ArchiveSenderDays, i18n.T("Arxivləşdirilmiş profili məlumat göndərmiş qurumlar nə qədər oxuya bilər",
+			"How long the participants that sent data about a child read its archived profile",
+			"Сколько участники, передававшие данные о ребёнке, могут читать его архивный профиль"), days, 0, 3650, 365},
 		{ReminderLeadHours, i18n.T("Cavab müddətindən nə qədər əvvəl xatırlatma göndərilir", "How long before an answer is due the reminder goes", "За сколько до срока ответа отправляется напоминание"), hours, 1, 168, 24},
 	}
 )

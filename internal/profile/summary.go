@@ -29,6 +29,9 @@ type Summary struct {
 	Categories int64
 	// Status is active, deceased or archived, as stored.
 	Status string
+	// ArchivedReason is why an archived profile was archived: "age18" or
+	// "death"; ArchivedOn the date, YYYY-MM-DD.
+	ArchivedReason, ArchivedOn string
 }
 
 // CareDeprived is the care status of a child on the register of children

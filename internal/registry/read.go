@@ -47,7 +47,11 @@ func (s *Service) visible(ctx context.Context, reader Reader, key, action string
 		return nil, nil, nil, err
 	}
 	today := category.Today(s.now())
-	allowed, needPurpose := access.Categories(reader.Subject, accessChild(c.Summary), today)
+	child, err := s.policyChild(ctx, c.ID, c.Summary)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	allowed, needPurpose := access.Categories(reader.Subject, child, today)
 	shown := map[*category.Category]bool{}
 	for _, cat := range allowed {
 		shown[cat] = true
@@ -200,6 +204,9 @@ func (s *Service) SearchProfiles(ctx context.Context, reader Reader, q Query) ([
 	if reader.Subject.Role == access.Parent {
 		pq.ParentFIN = reader.Subject.FIN
 	}
+	// Archived profiles are out of operational search; the operator
+	// finds them (§1.8).
+	pq.IncludeArchived = reader.Subject.Role == access.OperatorAdmin
 	found, more, err := s.store.SearchProfiles(ctx, pq)
 	if err != nil {
 		return nil, false, err
@@ -210,7 +217,11 @@ func (s *Service) SearchProfiles(ctx context.Context, reader Reader, q Query) ([
 		if err != nil {
 			return nil, false, err
 		}
-		if access.Decide(reader.Subject, access.Read, category.CatBirthRegistration, accessChild(sum), today).Allow {
+		child, err := s.policyChild(ctx, m.ChildID, sum)
+		if err != nil {
+			return nil, false, err
+		}
+		if access.Decide(reader.Subject, access.Read, category.CatBirthRegistration, child, today).Allow {
 			out = append(out, m)
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/scfwca/databank/internal/access"
@@ -30,6 +31,32 @@ type Service struct {
 	store  *store.Store
 	now    func() time.Time
 	stored func(children []int64)
+	// senderDays is how long after archiving the senders still read a
+	// profile (§1.8); a year unless the operator set it.
+	senderDays atomic.Int64
+}
+
+// SetArchiveAccess sets how many days after a profile is archived the
+// participants that sent data about the child may still read it.
+func (s *Service) SetArchiveAccess(days int) { s.senderDays.Store(int64(days)) }
+
+// policyChild is what the access policy needs of a child: its summary,
+// and for an archived profile who sent data about it and until when they
+// may read it.
+func (s *Service) policyChild(ctx context.Context, id int64, sum profile.Summary) (access.Child, error) {
+	c := accessChild(sum)
+	if sum.Status != "archived" {
+		return c, nil
+	}
+	senders, err := s.store.Senders(ctx, id)
+	if err != nil {
+		return c, err
+	}
+	c.SentBy = senders
+	if on, err := category.ParseDate(sum.ArchivedOn); err == nil {
+		c.SendersUntil = on.AddDays(int(s.senderDays.Load()))
+	}
+	return c, nil
 }
 
 // OnStored sets what runs after new facts about children were stored
@@ -49,7 +76,9 @@ func New(st *store.Store, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{store: st, now: now}
+	s := &Service{store: st, now: now}
+	s.senderDays.Store(365)
+	return s
 }
 
 // ChildSelector says which child a record is about: by a document, or,

@@ -125,6 +125,7 @@ func (s *Server) RefreshParams(ctx context.Context) error {
 	l.PerMinute = float64(v.Get(params.MessagesPerMinute))
 	l.ReminderLead = time.Duration(v.Get(params.ReminderLeadHours)) * time.Hour
 	s.threads.SetLimits(l)
+	s.registry.SetArchiveAccess(v.Get(params.ArchiveSenderDays))
 	return nil
 }
 

@@ -127,7 +127,7 @@ func (s *Store) StoredSummary(ctx context.Context, childID int64) (profile.Summa
 }
 
 const summaryColumns = `fin, given_name, family_name, patronymic, name_key, family_root, birth_date,
-	sex, citizenship, region, district, care_status, mother_fin, father_fin, categories, status`
+	sex, citizenship, region, district, care_status, mother_fin, father_fin, categories, status, archived_reason, archived_on`
 
 // joinedSummaryColumns are summaryColumns of a profile that may be
 // missing from a LEFT JOIN, as empty values.
@@ -135,7 +135,7 @@ const joinedSummaryColumns = `coalesce(p.fin, ''), coalesce(p.given_name, ''), c
 	coalesce(p.patronymic, ''), coalesce(p.name_key, ''), coalesce(p.family_root, ''), coalesce(p.birth_date, ''),
 	coalesce(p.sex, ''), coalesce(p.citizenship, ''), coalesce(p.region, ''), coalesce(p.district, ''),
 	coalesce(p.care_status, ''), coalesce(p.mother_fin, ''), coalesce(p.father_fin, ''), coalesce(p.categories, 0),
-	coalesce(p.status, '')`
+	coalesce(p.status, ''), coalesce(p.archived_reason, ''), coalesce(p.archived_on, '')`
 
 // scanSummary scans the extra columns, then summaryColumns.
 func scanSummary(r scanner, extra ...any) (profile.Summary, error) {
@@ -143,7 +143,7 @@ func scanSummary(r scanner, extra ...any) (profile.Summary, error) {
 	var bd string
 	err := r.Scan(append(extra, &sum.FIN, &sum.Name.Given, &sum.Name.Family, &sum.Name.Patronymic,
 		&sum.NameKey, &sum.FamilyRoot, &bd, &sum.Sex, &sum.Citizenship, &sum.Region, &sum.District, &sum.CareStatus,
-		&sum.MotherFIN, &sum.FatherFIN, &sum.Categories, &sum.Status)...)
+		&sum.MotherFIN, &sum.FatherFIN, &sum.Categories, &sum.Status, &sum.ArchivedReason, &sum.ArchivedOn)...)
 	if err != nil {
 		return sum, err
 	}
@@ -434,7 +434,8 @@ func (s *Store) SearchByName(ctx context.Context, nameKey string, birthDate cate
 
 // ProfileQuery selects children's profiles for search: by folded name
 // (key or family root), FIN, place, birth dates, a category present, and
-// the parent's FIN; archived profiles are left out. Page is 0-based.
+// the parent's FIN; archived profiles are left out unless asked for.
+// Page is 0-based.
 type ProfileQuery struct {
 	NameKey, FamilyRoot string
 	FIN                 string
@@ -443,12 +444,17 @@ type ProfileQuery struct {
 	HasBit              int // -1 for any
 	ParentFIN           string
 	Limit, Page         int
+	// IncludeArchived lists archived profiles too: for the operator.
+	IncludeArchived bool
 }
 
 // SearchProfiles returns one page of the profiles a query selects, by
 // family name, and whether there are more.
 func (s *Store) SearchProfiles(ctx context.Context, q ProfileQuery) ([]Match, bool, error) {
 	where, args := []string{"status <> 'archived'"}, []any{}
+	if q.IncludeArchived {
+		where = []string{"1 = 1"}
+	}
 	add := func(cond string, vals ...any) {
 		for _, v := range vals {
 			args = append(args, v)

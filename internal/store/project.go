@@ -26,6 +26,17 @@ func (s *Store) reproject(ctx context.Context, tx querier, ids ...int64) error {
 	return s.writeProfiles(ctx, tx, rows)
 }
 
+// stillArchived is the projection of an archived profile: it stays
+// archived, unless it was archived at 18 and a corrected birth date makes
+// the child a minor again, which restores it.
+func stillArchived(row summaryRow, stored *summaryRow, today category.Date) summaryRow {
+	if stored.archivedReason == "age18" && row.status == "active" && row.birthDate > today.AddYears(-18).String() {
+		return row
+	}
+	row.status, row.archivedReason, row.archivedOn = "archived", stored.archivedReason, stored.archivedOn
+	return row
+}
+
 // projections projects children from their stored facts. It returns the
 // profile rows that changed, in order of child, and the children merged
 // into others, whose profiles go.
@@ -56,7 +67,7 @@ func rowOf(sum profile.Summary) summaryRow {
 	}
 	return summaryRow{sum.FIN, sum.Name.Given, sum.Name.Family, sum.Name.Patronymic, sum.NameKey, sum.FamilyRoot,
 		sum.BirthDate.String(), sum.Sex, sum.Citizenship, sum.Region, sum.District, sum.CareStatus, sum.MotherFIN,
-		sum.FatherFIN, sum.Categories, status}
+		sum.FatherFIN, sum.Categories, status, "", ""}
 }
 
 func deleteProfiles(ctx context.Context, tx querier, ids []int64) error {
@@ -79,18 +90,19 @@ type projected struct {
 type summaryRow struct {
 	fin, given, family, patronymic, nameKey, familyRoot, birthDate, sex, citizenship, region, district,
 	careStatus, motherFIN, fatherFIN string
-	categories int64
-	status     string
+	categories                         int64
+	status, archivedReason, archivedOn string
 }
 
 func (r *summaryRow) dest() []any {
 	return []any{&r.fin, &r.given, &r.family, &r.patronymic, &r.nameKey, &r.familyRoot, &r.birthDate, &r.sex,
-		&r.citizenship, &r.region, &r.district, &r.careStatus, &r.motherFIN, &r.fatherFIN, &r.categories, &r.status}
+		&r.citizenship, &r.region, &r.district, &r.careStatus, &r.motherFIN, &r.fatherFIN, &r.categories, &r.status,
+		&r.archivedReason, &r.archivedOn}
 }
 
 func (r *summaryRow) args() []any {
 	return []any{r.fin, r.given, r.family, r.patronymic, r.nameKey, r.familyRoot, r.birthDate, r.sex, r.citizenship,
-		r.region, r.district, r.careStatus, r.motherFIN, r.fatherFIN, r.categories, r.status}
+		r.region, r.district, r.careStatus, r.motherFIN, r.fatherFIN, r.categories, r.status, r.archivedReason, r.archivedOn}
 }
 
 func (s *Store) projectChunk(ctx context.Context, tx querier, ids []int64) ([]profileRow, []int64, error) {
@@ -103,7 +115,7 @@ func (s *Store) projectChunk(ctx context.Context, tx querier, ids []int64) ([]pr
 		coalesce(p.family_name, ''), coalesce(p.patronymic, ''), coalesce(p.name_key, ''), coalesce(p.family_root, ''),
 		coalesce(p.birth_date, ''), coalesce(p.sex, ''), coalesce(p.citizenship, ''), coalesce(p.region, ''),
 		coalesce(p.district, ''), coalesce(p.care_status, ''), coalesce(p.mother_fin, ''), coalesce(p.father_fin, ''),
-		coalesce(p.categories, 0), coalesce(p.status, '')
+		coalesce(p.categories, 0), coalesce(p.status, ''), coalesce(p.archived_reason, ''), coalesce(p.archived_on, '')
 		FROM children c LEFT JOIN profiles p ON p.child_id = c.id WHERE c.id IN (`+in+`)`, args...)
 	if err != nil {
 		return nil, nil, err
@@ -117,7 +129,7 @@ func (s *Store) projectChunk(ctx context.Context, tx querier, ids []int64) ([]pr
 		if err := rows.Scan(&id, &c.hints.Name.Given, &c.hints.Name.Family, &c.hints.Name.Patronymic, &bd,
 			&c.hints.MotherFIN, &merged, &has, &r.fin, &r.given, &r.family, &r.patronymic, &r.nameKey, &r.familyRoot,
 			&r.birthDate, &r.sex, &r.citizenship, &r.region, &r.district, &r.careStatus, &r.motherFIN, &r.fatherFIN,
-			&r.categories, &r.status); err != nil {
+			&r.categories, &r.status, &r.archivedReason, &r.archivedOn); err != nil {
 			rows.Close()
 			return nil, nil, err
 		}
@@ -192,7 +204,7 @@ func (s *Store) projectChunk(ctx context.Context, tx querier, ids []int64) ([]pr
 		}
 		row := rowOf(profile.Project(c.facts, c.fin, c.hints, today))
 		if c.stored != nil && c.stored.status == "archived" {
-			row.status = "archived" // an archived profile stays archived
+			row = stillArchived(row, c.stored, today)
 		}
 		if c.stored != nil && *c.stored == row {
 			continue
@@ -214,16 +226,15 @@ func (s *Store) writeProfiles(ctx context.Context, tx querier, rows []profileRow
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO profiles (child_id, fin, given_name, family_name, patronymic, name_key,
 		family_root, birth_date, sex, citizenship, region, district, care_status, mother_fin, father_fin, categories,
-		status, updated_at)
-		VALUES `+tuples(hi-lo, 18)+`
+		status, archived_reason, archived_on, updated_at)
+		VALUES `+tuples(hi-lo, 20)+`
 		ON CONFLICT (child_id) DO UPDATE SET fin = excluded.fin, given_name = excluded.given_name,
 		family_name = excluded.family_name, patronymic = excluded.patronymic, name_key = excluded.name_key,
 		family_root = excluded.family_root, birth_date = excluded.birth_date, sex = excluded.sex,
 		citizenship = excluded.citizenship, region = excluded.region, district = excluded.district,
 		care_status = excluded.care_status, mother_fin = excluded.mother_fin, father_fin = excluded.father_fin,
-		categories = excluded.categories,
-		status = CASE WHEN profiles.status = 'archived' THEN profiles.status ELSE excluded.status END,
-		updated_at = excluded.updated_at`, args...)
+		categories = excluded.categories, status = excluded.status, archived_reason = excluded.archived_reason,
+		archived_on = excluded.archived_on, updated_at = excluded.updated_at`, args...)
 		return err
 	})
 }

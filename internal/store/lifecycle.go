@@ -1,0 +1,116 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"time"
+
+	"github.com/scfwca/databank/internal/audit"
+	"github.com/scfwca/databank/internal/category"
+)
+
+// AcquireLease takes the named lease for holder until ttl from now, when
+// no other holder has it: what makes one server of several run a job.
+// The holder may take it again to prolong it.
+func (s *Store) AcquireLease(ctx context.Context, name, holder string, ttl time.Duration) (bool, error) {
+	now := s.now()
+	res, err := s.db.ExecContext(ctx, `INSERT INTO job_leases (name, holder, expires_at) VALUES ($1, $2, $3)
+		ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+		WHERE job_leases.expires_at < $4 OR job_leases.holder = excluded.holder`, name, holder, micros(now.Add(ttl)), micros(now))
+	if err != nil {
+		return false, s.classify("store.AcquireLease", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, s.classify("store.AcquireLease", err)
+}
+
+// ReleaseLease gives a lease up, when holder has it.
+func (s *Store) ReleaseLease(ctx context.Context, name, holder string) error {
+	_, err := s.db.ExecContext(ctx, `DELETE FROM job_leases WHERE name = $1 AND holder = $2`, name, holder)
+	return s.classify("store.ReleaseLease", err)
+}
+
+// ArchiveRun is what one run of the archiving did.
+type ArchiveRun struct {
+	ID         int64     `json:"id"`
+	Holder     string    `json:"holder"`
+	Trigger    string    `json:"trigger"`
+	On         string    `json:"on"`
+	StartedAt  time.Time `json:"started_at"`
+	FinishedAt time.Time `json:"finished_at"`
+	Archived   int64     `json:"archived"` // children who turned 18
+	Closed     int64     `json:"closed"`   // children whose death was recorded
+}
+
+// Archive archives, in one transaction, the profile of every child who is
+// 18 on the date (born on or before that day eighteen years earlier) and
+// closes that of every child whose death was recorded; it records the run
+// and leaves one audit entry.
+func (s *Store) Archive(ctx context.Context, on category.Date, holder, trigger string) (ArchiveRun, error) {
+	run := ArchiveRun{Holder: holder, Trigger: trigger, On: on.String(), StartedAt: s.now()}
+	err := s.tx(ctx, "store.Archive", false, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE profiles SET status = 'archived', archived_reason = 'age18', archived_on = $1,
+			updated_at = $2 WHERE status = 'active' AND birth_date <> '' AND birth_date <= $3`,
+			on.String(), micros(s.now()), on.AddYears(-18).String())
+		if err != nil {
+			return err
+		}
+		run.Archived, _ = res.RowsAffected()
+		res, err = tx.ExecContext(ctx, `UPDATE profiles SET status = 'archived', archived_reason = 'death', archived_on = $1,
+			updated_at = $2 WHERE status = 'deceased'`, on.String(), micros(s.now()))
+		if err != nil {
+			return err
+		}
+		run.Closed, _ = res.RowsAffected()
+		run.FinishedAt = s.now()
+		if err := tx.QueryRowContext(ctx, `INSERT INTO archive_runs (holder, trigger, on_date, started_at, finished_at, archived, closed)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, holder, trigger, run.On, micros(run.StartedAt), micros(run.FinishedAt),
+			run.Archived, run.Closed).Scan(&run.ID); err != nil {
+			return err
+		}
+		detail, _ := json.Marshal(run)
+		return s.appendAudit(ctx, tx, audit.Entry{Actor: audit.SystemActor("archive"), Action: "lifecycle.archive",
+			Outcome: "done", Detail: string(detail)})
+	})
+	return run, err
+}
+
+// ArchiveRuns returns the latest runs of the archiving, newest first.
+func (s *Store) ArchiveRuns(ctx context.Context, limit int) ([]ArchiveRun, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, holder, trigger, on_date, started_at, finished_at, archived, closed
+		FROM archive_runs ORDER BY id DESC LIMIT $1`, limit)
+	if err != nil {
+		return nil, s.classify("store.ArchiveRuns", err)
+	}
+	defer rows.Close()
+	var out []ArchiveRun
+	for rows.Next() {
+		var r ArchiveRun
+		var started, finished int64
+		if err := rows.Scan(&r.ID, &r.Holder, &r.Trigger, &r.On, &started, &finished, &r.Archived, &r.Closed); err != nil {
+			return nil, s.classify("store.ArchiveRuns", err)
+		}
+		r.StartedAt, r.FinishedAt = fromMicros(started), fromMicros(finished)
+		out = append(out, r)
+	}
+	return out, s.classify("store.ArchiveRuns", rows.Err())
+}
+
+// Senders returns the participants that sent facts about a child.
+func (s *Store) Senders(ctx context.Context, childID int64) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT sender FROM facts WHERE child_id = $1 ORDER BY sender`, childID)
+	if err != nil {
+		return nil, s.classify("store.Senders", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return nil, s.classify("store.Senders", err)
+		}
+		out = append(out, v)
+	}
+	return out, s.classify("store.Senders", rows.Err())
+}
