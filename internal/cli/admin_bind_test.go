@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/pem"
+	"fmt"
 	"mime/multipart"
 	"net/http"
 	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/scfwca/databank/internal/classifier"
 	"github.com/scfwca/databank/internal/devpki"
@@ -200,4 +202,31 @@ func postPage(t *testing.T, b *browser, path string, form url.Values) (int, stri
 	var page bytes.Buffer
 	page.ReadFrom(resp.Body)
 	return resp.StatusCode, page.String()
+}
+
+// TestAdminHolidays: the administrator adds a holiday (a name missing is
+// refused beside its field) and removes one the program knows; the
+// evaluator sees the list without forms.
+func TestAdminHolidays(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "databank.db")
+	base := serve(t, db, false, "--exchange-addr", "").base
+	admin := loginAs(t, base, "1AK0001")
+	year := time.Now().Year()
+	day := fmt.Sprintf("%d-12-30", year)
+	if status, page := postPage(t, admin, "/admin/holidays?lang=en", url.Values{"day": {day}, "name_az": {"Test"}, "name_en": {"Test"}}); status != http.StatusUnprocessableEntity ||
+		!strings.Contains(page, `id="h-name_ru-error">This field is required`) {
+		t.Errorf("a holiday without its Russian name: %d", status)
+	}
+	if status, _ := postPage(t, admin, "/admin/holidays", url.Values{"day": {day}, "name_az": {"Sınaq"}, "name_en": {"Trial day"}, "name_ru": {"Пробный"}}); status != http.StatusSeeOther {
+		t.Fatalf("adding: %d", status)
+	}
+	if status, _ := postPage(t, admin, "/admin/holidays", url.Values{"day": {fmt.Sprintf("%d-03-08", year)}, "remove": {"1"}}); status != http.StatusSeeOther {
+		t.Fatalf("removing: %d", status)
+	}
+	_, page := loginAs(t, base, "6RN0001").do("GET", "/admin/holidays?lang=en", nil, nil)
+	removed := fmt.Sprintf("<td>8 Mar %d</td>", year)
+	if !strings.Contains(page, "Trial day") || strings.Contains(page, removed) || !strings.Contains(page, fmt.Sprintf("<td>8 Mar %d</td>", year+1)) ||
+		strings.Contains(page, `name="remove"`) {
+		t.Error("the evaluator's list should have the added day, not the removed one (but next year's), and no forms")
+	}
 }

@@ -31,6 +31,7 @@ const (
 	MessagesPerMinute  = "correspondence_messages_per_minute"
 	ReminderLeadHours  = "reminder_lead_hours"
 	ArchiveSenderDays  = "archive_sender_access_days"
+	AppealWorkingDays  = "appeal_deadline_working_days"
 )
 
 var (
@@ -47,6 +48,8 @@ var (
 		{ArchiveSenderDays, i18n.T("Arxivləşdirilmiş profili məlumat göndərmiş qurumlar nə qədər oxuya bilər",
 			"How long the participants that sent data about a child read its archived profile",
 			"Сколько участники, передававшие данные о ребёнке, могут читать его архивный профиль"), days, 0, 3650, 365},
+		{AppealWorkingDays, i18n.T("Müraciətə cavab müddəti", "Time to answer an appeal", "Срок ответа на обращение"),
+			i18n.T("iş günü", "working days", "рабочих дней"), 1, 60, 15},
 		{ReminderLeadHours, i18n.T("Cavab müddətindən nə qədər əvvəl xatırlatma göndərilir", "How long before an answer is due the reminder goes", "За сколько до срока ответа отправляется напоминание"), hours, 1, 168, 24},
 	}
 )

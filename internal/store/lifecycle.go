@@ -114,3 +114,81 @@ func (s *Store) Senders(ctx context.Context, childID int64) ([]string, error) {
 	}
 	return out, s.classify("store.Senders", rows.Err())
 }
+
+// HolidayChange is the operator's change to the public holidays: a day
+// added, or one the program knows removed.
+type HolidayChange struct {
+	Day                    string
+	NameAZ, NameEN, NameRU string
+	Removed                bool
+}
+
+// HolidayChanges returns the operator's changes to the public holidays.
+func (s *Store) HolidayChanges(ctx context.Context) ([]HolidayChange, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT day, name_az, name_en, name_ru, removed FROM public_holidays ORDER BY day`)
+	if err != nil {
+		return nil, s.classify("store.HolidayChanges", err)
+	}
+	defer rows.Close()
+	var out []HolidayChange
+	for rows.Next() {
+		var h HolidayChange
+		var removed int
+		if err := rows.Scan(&h.Day, &h.NameAZ, &h.NameEN, &h.NameRU, &removed); err != nil {
+			return nil, s.classify("store.HolidayChanges", err)
+		}
+		h.Removed = removed == 1
+		out = append(out, h)
+	}
+	return out, s.classify("store.HolidayChanges", rows.Err())
+}
+
+// SetHoliday adds a public holiday or removes one, audited.
+func (s *Store) SetHoliday(ctx context.Context, h HolidayChange, actor audit.Actor) error {
+	return s.tx(ctx, "store.SetHoliday", false, func(tx *sql.Tx) error {
+		removed := 0
+		if h.Removed {
+			removed = 1
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO public_holidays (day, name_az, name_en, name_ru, removed, updated_by, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (day) DO UPDATE SET name_az = excluded.name_az,
+			name_en = excluded.name_en, name_ru = excluded.name_ru, removed = excluded.removed, updated_by = excluded.updated_by,
+			updated_at = excluded.updated_at`, h.Day, h.NameAZ, h.NameEN, h.NameRU, removed, actor.ID, micros(s.now())); err != nil {
+			return err
+		}
+		detail, _ := json.Marshal(h)
+		return s.appendAudit(ctx, tx, audit.Entry{Actor: actor, Action: "holiday.set", Outcome: h.Day, Detail: string(detail)})
+	})
+}
+
+// CurrentRecord is the current version of a record of a category.
+type CurrentRecord struct {
+	FactID        int64
+	ChildID       int64
+	Sender        string
+	SourceID      string
+	EffectiveDate string
+	Payload       []byte
+}
+
+// CurrentRecords returns the current versions of the records of a
+// category (retractions left out), optionally of one sender, in order.
+func (s *Store) CurrentRecords(ctx context.Context, cat, sender string) ([]CurrentRecord, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, child_id, sender, source_id, effective_date, payload FROM facts
+		WHERE category = $1 AND is_current = 1 AND action = 'upsert' AND ($2 = '' OR sender = $2) ORDER BY id`, cat, sender)
+	if err != nil {
+		return nil, s.classify("store.CurrentRecords", err)
+	}
+	defer rows.Close()
+	var out []CurrentRecord
+	for rows.Next() {
+		var r CurrentRecord
+		var payload string
+		if err := rows.Scan(&r.FactID, &r.ChildID, &r.Sender, &r.SourceID, &r.EffectiveDate, &payload); err != nil {
+			return nil, s.classify("store.CurrentRecords", err)
+		}
+		r.Payload = []byte(payload)
+		out = append(out, r)
+	}
+	return out, s.classify("store.CurrentRecords", rows.Err())
+}

@@ -75,7 +75,7 @@ func New(reg *registry.Service, cabinets *ecabinet.Service, st *store.Store, thr
 		sum := sha256.Sum256(b)
 		h.assets[f.Name()] = "/static/" + f.Name() + "?v=" + hex.EncodeToString(sum[:6])
 	}
-	for _, page := range []string{"landing", "home", "search", "child", "error", "entry", "sign", "reads", "admin", "admin_org", "audit", "history", "classifiers", "threads", "thread", "thread_new", "signals", "parameters"} {
+	for _, page := range []string{"landing", "home", "search", "child", "error", "entry", "sign", "reads", "admin", "admin_org", "audit", "history", "classifiers", "threads", "thread", "thread_new", "signals", "parameters", "appeals", "holidays"} {
 		t := template.New("layout.html").Funcs(h.funcs())
 		h.pages[page] = template.Must(t.ParseFS(templateFS, "templates/layout.html", "templates/"+page+".html"))
 	}
@@ -190,7 +190,11 @@ func (h *Handler) funcs() template.FuncMap {
 		"categories": func() []*category.Category { return category.All() },
 		"langs":      func() []i18n.Lang { return i18n.Langs },
 		"list":       func(s ...string) []string { return s },
-		"replace":    func(s, old, new string) string { return strings.ReplaceAll(s, old, new) },
+		"appealKind": func(lang i18n.Lang, code string) string { return classifierName(classifier.AppealKinds, code, lang) },
+		"appealStatus": func(lang i18n.Lang, code string) string {
+			return classifierName(classifier.AppealStatuses, code, lang)
+		},
+		"replace": func(s, old, new string) string { return strings.ReplaceAll(s, old, new) },
 		"typedValue": func(c classifier.Change, field string) string {
 			return map[string]string{"code": c.Code, "name_az": c.Name.AZ, "name_en": c.Name.EN, "name_ru": c.Name.RU}[field]
 		},

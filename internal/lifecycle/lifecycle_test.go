@@ -1,0 +1,89 @@
+package lifecycle_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"testing"
+	"time"
+
+	"github.com/scfwca/databank/internal/audit"
+	"github.com/scfwca/databank/internal/category"
+	"github.com/scfwca/databank/internal/lifecycle"
+	"github.com/scfwca/databank/internal/profile"
+	"github.com/scfwca/databank/internal/store"
+	"github.com/scfwca/databank/internal/store/storetest"
+)
+
+func TestWorkingDays(t *testing.T) {
+	cal := lifecycle.NewCalendar(lifecycle.DefaultHolidays(2026))
+	for _, c := range []struct {
+		from string
+		n    int
+		want string
+	}{
+		{"2026-11-02", 5, "2026-11-10"},  // Monday; 8 Nov is a Sunday, 9 Nov (Flag Day) a Monday off
+		{"2026-03-16", 5, "2026-03-26"},  // across Novruz (20–24 March)
+		{"2026-12-29", 3, "2027-01-05"},  // 31 Dec and 1–2 Jan are off, then the weekend
+		{"2026-06-12", 15, "2026-07-07"}, // across 15 and 26 June
+	} {
+		cal := cal
+		if c.from[:4] != c.want[:4] {
+			cal = lifecycle.NewCalendar(append(lifecycle.DefaultHolidays(2026), lifecycle.DefaultHolidays(2027)...))
+		}
+		if got := cal.AddWorkingDays(category.MustDate(c.from), c.n); got.String() != c.want {
+			t.Errorf("%d working days after %s = %s; want %s", c.n, c.from, got, c.want)
+		}
+	}
+}
+
+// TestAppealsRegister: an appeal without a due date is due 15 working
+// days after it arrived; past that, still open, it is overdue for its
+// body; answered, it is not; a holiday the operator adds moves the
+// deadline.
+func TestAppealsRegister(t *testing.T) {
+	ctx := context.Background()
+	storetest.Each(t, nil, func(t *testing.T, st *store.Store) {
+		appeal := func(sender, source, received, status string) {
+			payload := `{"kind":"complaint","received_on":"` + received + `","receiving_body":"Body","applicant":{"name":{"given":"Aynur","family":"Əliyeva"}},"summary":"s","status":"` + status + `"}`
+			sum := sha256.Sum256([]byte(payload))
+			_, err := st.Submit(ctx, store.Submission{Keys: []profile.Key{{Kind: profile.KeyFIN, Value: "5ZK3N2P"}},
+				Fact: profile.Fact{Category: "appeals", Sender: sender, SourceID: source, Action: profile.Upsert,
+					EffectiveDate: category.MustDate(received), ReceivedAt: time.Now(), Payload: []byte(payload), ContentHash: hex.EncodeToString(sum[:])},
+				Actor: audit.SystemActor("test"), Detail: "{}"})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		appeal("commission.sabail", "a-1", "2026-10-01", "received") // due 22 Oct
+		appeal("commission.sabail", "a-2", "2026-10-01", "answered") // answered
+		appeal("education", "a-3", "2026-11-16", "in_proceedings")   // due 7 Dec
+		today := category.MustDate("2026-10-23")
+		reg, err := lifecycle.Register(ctx, st, "", lifecycle.AppealDeadline, today)
+		if err != nil {
+			t.Fatal(err)
+		}
+		overdue := map[string]lifecycle.RegisteredAppeal{}
+		for _, a := range reg {
+			if a.Overdue {
+				overdue[a.SourceID] = a
+			}
+		}
+		if a, ok := overdue["a-1"]; !ok || a.Due.String() != "2026-10-22" || a.DaysOver != 1 || len(overdue) != 1 {
+			t.Errorf("overdue = %+v", overdue)
+		}
+		if own, _ := lifecycle.Register(ctx, st, "education", lifecycle.AppealDeadline, today); len(own) != 1 || own[0].SourceID != "a-3" {
+			t.Errorf("education's register = %+v", own)
+		}
+		// The operator declares 15 October a holiday: a-1 is due a day later, on time on the 23rd.
+		if err := st.SetHoliday(ctx, store.HolidayChange{Day: "2026-10-15", NameAZ: "x", NameEN: "x", NameRU: "x"}, audit.SystemActor("test")); err != nil {
+			t.Fatal(err)
+		}
+		reg, _ = lifecycle.Register(ctx, st, "commission.sabail", lifecycle.AppealDeadline, today)
+		for _, a := range reg {
+			if a.SourceID == "a-1" && (a.Overdue || a.Due.String() != "2026-10-23") {
+				t.Errorf("after the added holiday: %+v", a)
+			}
+		}
+	})
+}
