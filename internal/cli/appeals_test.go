@@ -23,7 +23,7 @@ func TestAppealPassesItsDeadline(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	db := filepath.Join(t.TempDir(), "databank.db")
-	base, addr := startBoth(t, ctx, db, "--exchange-insecure")
+	base, addr, _ := startBoth(t, ctx, db, "--exchange-insecure")
 	var example map[string]any
 	json.Unmarshal(category.CatAppeals.Examples()[0], &example)
 	delete(example, "due_on")
@@ -71,7 +71,7 @@ func TestAppealPassesItsDeadline(t *testing.T) {
 
 // startBoth runs serve with the exchange and returns the base URL of the
 // pages and the exchange's address.
-func startBoth(t *testing.T, ctx context.Context, db string, extra ...string) (string, string) {
+func startBoth(t *testing.T, ctx context.Context, db string, extra ...string) (string, string, *logBuffer) {
 	t.Helper()
 	addr, exAddr := make(chan string, 1), make(chan string, 1)
 	done := make(chan int, 1)
@@ -98,5 +98,5 @@ func startBoth(t *testing.T, ctx context.Context, db string, extra ...string) (s
 			t.Fatal("serve did not start")
 		}
 	}
-	return base, ex
+	return base, ex, logs
 }

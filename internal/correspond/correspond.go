@@ -585,12 +585,7 @@ func (s *Service) checkFiles(files []store.NewFile) []fault.FieldError {
 			errs = append(errs, category.Problem("files", "file_too_large", f.Name, limits.MaxFileBytes>>20))
 			continue
 		}
-		sniffed := sniff(f.Data)
-		if t, ok := allowedTypes[sniffed]; ok {
-			f.ContentType = t
-			continue
-		}
-		if t, ok := officeTypes[strings.ToLower(path.Ext(f.Name))]; ok && sniffed == "application/zip" {
+		if t, ok := FileType(f.Name, f.Data); ok {
 			f.ContentType = t
 			continue
 		}
@@ -598,6 +593,24 @@ func (s *Service) checkFiles(files []store.NewFile) []fault.FieldError {
 	}
 	return errs
 }
+
+// FileType returns the content type of a file a person may attach — PDF,
+// PNG, JPEG, text, DOCX or XLSX, told by its content (an office file by
+// its extension too, being a ZIP archive) — and false for any other.
+func FileType(name string, data []byte) (string, bool) {
+	sniffed := sniff(data)
+	if t, ok := allowedTypes[sniffed]; ok {
+		return t, true
+	}
+	if t, ok := officeTypes[strings.ToLower(path.Ext(name))]; ok && sniffed == "application/zip" {
+		return t, true
+	}
+	return "", false
+}
+
+// CleanName keeps a file's base name, without path or control characters,
+// at most 120 characters.
+func CleanName(name string) string { return cleanName(name) }
 
 // cleanName keeps a file's base name, without path or control
 // characters, at most 120 characters.

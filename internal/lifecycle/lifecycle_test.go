@@ -4,11 +4,14 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/scfwca/databank/internal/access"
 	"github.com/scfwca/databank/internal/audit"
 	"github.com/scfwca/databank/internal/category"
+	"github.com/scfwca/databank/internal/fault"
 	"github.com/scfwca/databank/internal/lifecycle"
 	"github.com/scfwca/databank/internal/profile"
 	"github.com/scfwca/databank/internal/store"
@@ -84,6 +87,76 @@ func TestAppealsRegister(t *testing.T) {
 			if a.SourceID == "a-1" && (a.Overdue || a.Due.String() != "2026-10-23") {
 				t.Errorf("after the added holiday: %+v", a)
 			}
+		}
+	})
+}
+
+// TestCorrections: a mother asks to correct her child's record; another
+// parent may not, nor may she propose something invalid or unchanged;
+// the operator approves, and the record's sender finds the correction in
+// its feed, marked as correcting its record, and the profile shows it.
+func TestCorrections(t *testing.T) {
+	ctx := context.Background()
+	storetest.Each(t, nil, func(t *testing.T, st *store.Store) {
+		payload := string(category.CatBirthRegistration.Examples()[0]) // Əli Məmmədov, mother 3MN8P4Q
+		sum := sha256.Sum256([]byte("upsert\x00" + payload))
+		res, err := st.Submit(ctx, store.Submission{Keys: []profile.Key{{Kind: profile.KeyFIN, Value: "5ZK3N2P"}},
+			Fact: profile.Fact{Category: "birth_registration", Sender: "justice", SourceID: "akt-1", Action: profile.Upsert,
+				EffectiveDate: category.MustDate("2016-03-14"), ReceivedAt: time.Now(), Payload: []byte(payload), ContentHash: hex.EncodeToString(sum[:])},
+			Actor: audit.SystemActor("test"), Detail: "{}"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Health sends something too, so that it has a feed about the child.
+		h := sha256.Sum256([]byte("x"))
+		st.Submit(ctx, store.Submission{Keys: []profile.Key{{Kind: profile.KeyFIN, Value: "5ZK3N2P"}},
+			Fact: profile.Fact{Category: "medical_registration", Sender: "health", SourceID: "mr-1", Action: profile.Upsert,
+				EffectiveDate: category.MustDate("2016-04-01"), ReceivedAt: time.Now(), Payload: []byte(`{"clinic":"X"}`), ContentHash: hex.EncodeToString(h[:])},
+			Actor: audit.SystemActor("test"), Detail: "{}"})
+		cs := lifecycle.NewCorrections(st, nil)
+		mother := lifecycle.Person{Subject: access.Subject{Role: access.Parent, FIN: "3MN8P4Q"}, Actor: audit.Actor{Kind: audit.Person, ID: "3MN8P4Q"}}
+		stranger := lifecycle.Person{Subject: access.Subject{Role: access.Parent, FIN: "9ZZ9ZZ9"}, Actor: audit.Actor{Kind: audit.Person, ID: "9ZZ9ZZ9"}}
+		fixed := []byte(strings.Replace(payload, `"Əli"`, `"Ali"`, 1))
+		if _, err := cs.Request(ctx, stranger, res.ChildID, res.FactID, fixed, "typo", nil); !fault.Is(err, fault.Forbidden) {
+			t.Errorf("a stranger's request: %v", err)
+		}
+		if _, err := cs.Request(ctx, mother, res.ChildID, res.FactID, []byte(payload), "same", nil); !fault.Is(err, fault.Invalid) {
+			t.Errorf("an unchanged proposal: %v", err)
+		}
+		if _, err := cs.Request(ctx, mother, res.ChildID, res.FactID, []byte(`{"sex":"x"}`), "", &lifecycle.File{Name: "a.exe", Data: []byte("MZ\x00")}); !fault.Is(err, fault.Invalid) || len(fault.FieldsOf(err)) < 3 {
+			t.Errorf("a bad proposal: %v", err)
+		}
+		if _, err := cs.Request(ctx, mother, res.ChildID, 999999, fixed, "no such record", nil); !fault.Is(err, fault.NotFound) {
+			t.Errorf("a correction of a record that does not exist: %v", err)
+		}
+		id, err := cs.Request(ctx, mother, res.ChildID, res.FactID, fixed, "The name is Ali, see the certificate", &lifecycle.File{Name: "cert.pdf", Data: []byte("%PDF-1.4 x")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		admin := lifecycle.Person{Subject: access.Subject{Role: access.OperatorAdmin}, Actor: audit.Actor{Kind: audit.Person, ID: "1AK0001"}}
+		if err := cs.Decide(ctx, mother, id, true, ""); !fault.Is(err, fault.Forbidden) {
+			t.Errorf("the mother decided: %v", err)
+		}
+		if err := cs.Decide(ctx, admin, id, false, ""); !fault.Is(err, fault.Invalid) {
+			t.Errorf("a rejection without a reason: %v", err)
+		}
+		if err := cs.Decide(ctx, admin, id, true, ""); err != nil {
+			t.Fatal(err)
+		}
+		if err := cs.Decide(ctx, admin, id, false, "changed my mind"); !fault.Is(err, fault.Conflict) {
+			t.Errorf("deciding twice: %v", err)
+		}
+		mine, _ := st.Corrections(ctx, "3MN8P4Q", "", 10)
+		if len(mine) != 1 || mine[0].State != "approved" || mine[0].CorrectionFact == 0 {
+			t.Errorf("the mother's requests = %+v", mine)
+		}
+		feed, err := st.Feed(ctx, "justice", []string{"birth_registration"}, 0, 10)
+		if err != nil || len(feed) != 1 || feed[0].Sender != "operator" || feed[0].Corrects == nil || feed[0].Corrects.SourceID != "akt-1" {
+			t.Errorf("justice's feed = %+v, %v", feed, err)
+		}
+		s, _, _ := st.StoredSummary(ctx, res.ChildID)
+		if s.Name.Given != "Ali" {
+			t.Errorf("the profile shows %q", s.Name.Given)
 		}
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"strings"
 
 	"github.com/scfwca/databank/internal/category"
 )
@@ -20,6 +21,15 @@ type Change struct {
 	EffectiveDate string          `json:"effective_date"`
 	ReceivedAt    string          `json:"received_at"`
 	Data          json.RawMessage `json:"data,omitempty"`
+	// Corrects is the record an approved correction corrects, which its
+	// sender is to fix at the source.
+	Corrects *Corrected `json:"corrects,omitempty"`
+}
+
+// Corrected names a record a correction corrects.
+type Corrected struct {
+	Sender   string `json:"sender"`
+	SourceID string `json:"source_id"`
 }
 
 // Feed returns the changes after cursor that concern a participant: facts
@@ -34,7 +44,7 @@ func (s *Store) Feed(ctx context.Context, participant string, read []string, aft
 		args = append(args, c)
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT f.id, f.child_id, COALESCE(p.fin, ''), f.category, f.sender, f.action,
-		f.effective_date, f.received_at, f.payload
+		f.effective_date, f.received_at, f.payload, f.batch_id
 		FROM facts f LEFT JOIN profiles p ON p.child_id = f.child_id
 		WHERE f.id > $1 AND f.sender <> $2 AND f.category IN (`+placeholders(4, len(read))+`)
 		AND EXISTS (SELECT 1 FROM facts g WHERE g.sender = $2 AND g.child_id = f.child_id)
@@ -48,13 +58,19 @@ func (s *Store) Feed(ctx context.Context, participant string, read []string, aft
 		var c Change
 		var received int64
 		var payload sql.NullString
+		var batch string
 		if err := rows.Scan(&c.Cursor, &c.ChildID, &c.FIN, &c.Category, &c.Sender, &c.Action, &c.EffectiveDate,
-			&received, &payload); err != nil {
+			&received, &payload, &batch); err != nil {
 			return nil, s.classify("store.Feed", err)
 		}
 		c.ReceivedAt = fromMicros(received).In(category.Baku).Format("2006-01-02T15:04:05Z07:00")
 		if payload.Valid {
 			c.Data = json.RawMessage(payload.String)
+		}
+		if rest, ok := strings.CutPrefix(batch, "correction:"); ok {
+			if sender, source, ok := strings.Cut(rest, "/"); ok {
+				c.Corrects = &Corrected{Sender: sender, SourceID: source}
+			}
 		}
 		out = append(out, c)
 	}

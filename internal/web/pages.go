@@ -110,6 +110,7 @@ type Row struct{ Label, Value string }
 
 // Record is a record of a category, ready to show.
 type Record struct {
+	FactID        int64
 	Action        string
 	Sender        string
 	EffectiveDate string
@@ -145,7 +146,7 @@ func (h *Handler) Child(w http.ResponseWriter, r *http.Request, v *Viewer) {
 		cc, _ := category.Lookup(c.Code)
 		var recs []Record
 		for _, rec := range c.Records {
-			recs = append(recs, Record{Sender: rec.Sender, EffectiveDate: rec.EffectiveDate, ReceivedAt: rec.ReceivedAt,
+			recs = append(recs, Record{FactID: rec.FactID, Sender: rec.Sender, EffectiveDate: rec.EffectiveDate, ReceivedAt: rec.ReceivedAt,
 				Rows: rows(cc, rec.Data, lang)})
 		}
 		cats = append(cats, cat{Code: c.Code, Title: c.Title.In(lang), Class: string(c.Class), Records: recs})
@@ -158,7 +159,7 @@ func (h *Handler) Child(w http.ResponseWriter, r *http.Request, v *Viewer) {
 	h.render(w, r, "child", http.StatusOK, v, "app", map[string]any{
 		"View": view, "Categories": cats, "Withheld": len(view.Withheld), "Key": r.PathValue("key"),
 		"Purpose": purpose, "AsOf": asOf.String(), "CanWrite": len(writable) > 0 && h.signing.Signer != nil,
-		"Saved": r.URL.Query().Get("saved"),
+		"Saved": r.URL.Query().Get("saved"), "Parent": v.Subject.Role == access.Parent,
 	})
 }
 

@@ -28,6 +28,7 @@ import (
 	"github.com/scfwca/databank/internal/ecabinet"
 	"github.com/scfwca/databank/internal/fault"
 	"github.com/scfwca/databank/internal/i18n"
+	"github.com/scfwca/databank/internal/lifecycle"
 	"github.com/scfwca/databank/internal/problem"
 	"github.com/scfwca/databank/internal/registry"
 	"github.com/scfwca/databank/internal/store"
@@ -63,11 +64,13 @@ type Handler struct {
 	threads  *correspond.Service
 	// paramsChanged puts the parameters in force after a change.
 	paramsChanged func(context.Context) error
+	corrections   *lifecycle.Corrections
 }
 
 // New parses the templates once and returns the handler.
 func New(reg *registry.Service, cabinets *ecabinet.Service, st *store.Store, threads *correspond.Service, log *slog.Logger, now func() time.Time, sign Signing) *Handler {
-	h := &Handler{registry: reg, cabinets: cabinets, store: st, threads: threads, log: log, now: now, pages: map[string]*template.Template{},
+	h := &Handler{registry: reg, cabinets: cabinets, store: st, threads: threads, corrections: lifecycle.NewCorrections(st, now),
+		log: log, now: now, pages: map[string]*template.Template{},
 		assets: map[string]string{}, signing: sign}
 	files, _ := fs.ReadDir(staticFS, "static")
 	for _, f := range files {
@@ -75,7 +78,7 @@ func New(reg *registry.Service, cabinets *ecabinet.Service, st *store.Store, thr
 		sum := sha256.Sum256(b)
 		h.assets[f.Name()] = "/static/" + f.Name() + "?v=" + hex.EncodeToString(sum[:6])
 	}
-	for _, page := range []string{"landing", "home", "search", "child", "error", "entry", "sign", "reads", "admin", "admin_org", "audit", "history", "classifiers", "threads", "thread", "thread_new", "signals", "parameters", "appeals", "holidays"} {
+	for _, page := range []string{"landing", "home", "search", "child", "error", "entry", "sign", "reads", "admin", "admin_org", "audit", "history", "classifiers", "threads", "thread", "thread_new", "signals", "parameters", "appeals", "holidays", "correction", "corrections"} {
 		t := template.New("layout.html").Funcs(h.funcs())
 		h.pages[page] = template.Must(t.ParseFS(templateFS, "templates/layout.html", "templates/"+page+".html"))
 	}
