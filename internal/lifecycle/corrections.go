@@ -3,6 +3,7 @@ package lifecycle
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -66,6 +67,8 @@ var (
 func (c *Corrections) Request(ctx context.Context, who Person, childID, factID int64, proposed json.RawMessage, note string, file *File) (int64, error) {
 	f, err := c.store.FactByID(ctx, factID)
 	if err != nil || f.ChildID != childID || !f.Current || f.Action != profile.Upsert {
+		c.store.Audit(ctx, audit.Entry{Actor: who.Actor, Action: "correction.request", ChildID: childID, Outcome: "refused: no such record",
+			Detail: fmt.Sprintf(`{"fact":%d}`, factID)})
 		return 0, fault.E("lifecycle.Request", fault.NotFound, msgNoRecord)
 	}
 	cat, ok := category.Lookup(f.Category)
