@@ -207,6 +207,21 @@ func (a *App) serve(ctx context.Context, args []string) error {
 			}
 		}
 	}()
+	// E-mail notices, through the SMTP server when one is configured.
+	mailDone := make(chan struct{})
+	go func() {
+		defer close(mailDone)
+		if cfg.SMTPAddr == "" {
+			log.Info("mail: no --smtp-addr; e-mail notices wait in the outbox")
+			return
+		}
+		m := lifecycle.NewMailer(st, cfg.SMTPAddr, cfg.SMTPFrom, cfg.SMTPUser, cfg.SMTPPassword, log, a.Now)
+		a.every(bg, 2*time.Second, func() {
+			if _, err := m.Once(bg); err != nil && bg.Err() == nil {
+				log.Warn("mail: the outbox cannot be read", "err", err)
+			}
+		})
+	}()
 	webhooksDone := make(chan struct{})
 	go func() {
 		defer close(webhooksDone)
@@ -225,6 +240,7 @@ func (a *App) serve(ctx context.Context, args []string) error {
 		<-remindersDone
 		<-signalsDone
 		<-archiveDone
+		<-mailDone
 		return err
 	case <-ctx.Done():
 	}
@@ -245,6 +261,7 @@ func (a *App) serve(ctx context.Context, args []string) error {
 	<-remindersDone
 	<-signalsDone
 	<-archiveDone
+	<-mailDone
 	if err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}

@@ -65,6 +65,9 @@ type Config struct {
 	// AccessLogDelay is how long a read a law-enforcement body marked
 	// restricted stays out of the parents' access log.
 	AccessLogDelay time.Duration
+	// SMTPAddr, SMTPFrom, SMTPUser and SMTPPassword configure the e-mail
+	// notices; with no address they wait in the outbox.
+	SMTPAddr, SMTPFrom, SMTPUser, SMTPPassword string
 }
 
 // Env is how the environment is read; os.LookupEnv outside tests.
@@ -104,6 +107,10 @@ func (c *Config) ServeFlags(fs *flag.FlagSet, env Env) {
 	fs.StringVar(&c.OIDCFINClaim, "oidc-fin-claim", envOr(env, "DATABANK_OIDC_FIN_CLAIM", "fin"), "ID token `claim` holding the FIN (env DATABANK_OIDC_FIN_CLAIM)")
 	fs.DurationVar(&c.AccessLogDelay, "access-log-delay", envDuration(env, "DATABANK_ACCESS_LOG_DELAY", 30*24*time.Hour), "how long restricted reads stay out of parents' access logs (env DATABANK_ACCESS_LOG_DELAY)")
 	fs.BoolVar(&c.Production, "production", envBool(env, "DATABANK_PRODUCTION"), "production mode: refuse the development identity provider and the insecure exchange (env DATABANK_PRODUCTION)")
+	fs.StringVar(&c.SMTPAddr, "smtp-addr", envOr(env, "DATABANK_SMTP_ADDR", ""), "SMTP server `host:port` for e-mail notices; none keeps them in the outbox (env DATABANK_SMTP_ADDR)")
+	fs.StringVar(&c.SMTPFrom, "smtp-from", envOr(env, "DATABANK_SMTP_FROM", "databank@localhost"), "sender `address` of e-mail notices (env DATABANK_SMTP_FROM)")
+	fs.StringVar(&c.SMTPUser, "smtp-user", envOr(env, "DATABANK_SMTP_USER", ""), "SMTP `user`, when the server wants one (env DATABANK_SMTP_USER)")
+	fs.StringVar(&c.SMTPPassword, "smtp-password", envOr(env, "DATABANK_SMTP_PASSWORD", ""), "SMTP `password` (env DATABANK_SMTP_PASSWORD or DATABANK_SMTP_PASSWORD_FILE)")
 	fs.BoolVar(&c.ExchangeInsecure, "exchange-insecure", envBool(env, "DATABANK_EXCHANGE_INSECURE"), "DEMO ONLY: exchange without TLS on loopback (env DATABANK_EXCHANGE_INSECURE)")
 }
 
@@ -129,6 +136,13 @@ func (c *Config) Load(fs *flag.FlagSet, env Env) error {
 			return fmt.Errorf("DATABANK_OIDC_CLIENT_SECRET_FILE: %w", err)
 		}
 		c.OIDCClientSecret = strings.TrimSpace(string(b))
+	}
+	if p, ok := env("DATABANK_SMTP_PASSWORD_FILE"); ok && p != "" && !explicit["smtp-password"] {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return fmt.Errorf("DATABANK_SMTP_PASSWORD_FILE: %w", err)
+		}
+		c.SMTPPassword = strings.TrimSpace(string(b))
 	}
 	if c.AuditKey == "" {
 		c.AuditKey = filepath.Join("data", "audit-key.pem")
@@ -167,6 +181,9 @@ func (c Config) Redacted() Config {
 	c.DB = RedactDB(c.DB)
 	if c.OIDCClientSecret != "" {
 		c.OIDCClientSecret = "REDACTED"
+	}
+	if c.SMTPPassword != "" {
+		c.SMTPPassword = "REDACTED"
 	}
 	return c
 }

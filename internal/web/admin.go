@@ -75,12 +75,12 @@ func (h *Handler) AdminOrg(w http.ResponseWriter, r *http.Request, v *Viewer) {
 	if !ok {
 		return
 	}
-	h.orgPage(w, r, v, change, change, "", http.StatusOK)
+	h.orgPage(w, r, v, change, change, nil, http.StatusOK)
 }
 
 // orgPage shows an organisation; change allows its rights and access to
 // be changed, staff its people to be registered and granted rights.
-func (h *Handler) orgPage(w http.ResponseWriter, r *http.Request, v *Viewer, change, staffChange bool, certError string, status int) {
+func (h *Handler) orgPage(w http.ResponseWriter, r *http.Request, v *Viewer, change, staffChange bool, errs map[string]string, status int) {
 	code := r.PathValue("org")
 	p, err := h.store.Participant(r.Context(), code)
 	if err != nil {
@@ -103,12 +103,17 @@ func (h *Handler) orgPage(w http.ResponseWriter, r *http.Request, v *Viewer, cha
 			certs = append(certs, b)
 		}
 	}
+	email, err := h.store.ParticipantEmail(r.Context(), code)
+	if err != nil {
+		h.Fail(w, r, v, err)
+		return
+	}
 	var rows []matrixRow
 	for _, c := range category.All() {
 		rows = append(rows, matrixRow{Cat: c, Send: p.MaySend(c), Read: p.MayRead(c)})
 	}
 	h.render(w, r, "admin_org", status, v, "admin.title", map[string]any{
-		"P": p, "Rows": rows, "Staff": staff, "Certs": certs, "Change": change, "Saved": r.URL.Query().Get("saved"), "CertError": certError,
+		"P": p, "Rows": rows, "Staff": staff, "Certs": certs, "Change": change, "Saved": r.URL.Query().Get("saved"), "CertError": errs["cert"], "EmailError": errs["email"], "Email": email,
 		"StaffChange": staffChange, "Districts": classifier.Districts.Items(),
 		"Roles": []access.Role{access.OrgOfficer, access.CommissionMember},
 	})
@@ -170,7 +175,7 @@ func (h *Handler) AdminBind(w http.ResponseWriter, r *http.Request, v *Viewer) {
 		cert, _ = x509.ParseCertificate(block.Bytes)
 	}
 	if cert == nil {
-		h.orgPage(w, r, v, change, change, msgNotACert.In(lang), http.StatusUnprocessableEntity)
+		h.orgPage(w, r, v, change, change, map[string]string{"cert": msgNotACert.In(lang)}, http.StatusUnprocessableEntity)
 		return
 	}
 	sum := sha256.Sum256(cert.Raw)
@@ -305,7 +310,7 @@ func (h *Handler) MyOrg(w http.ResponseWriter, r *http.Request, v *Viewer) {
 		return
 	}
 	r.SetPathValue("org", v.Subject.Org.Code)
-	h.orgPage(w, r, v, false, true, "", http.StatusOK)
+	h.orgPage(w, r, v, false, true, nil, http.StatusOK)
 }
 
 // StaffRegister registers a person with the organisation, by FIN.

@@ -160,6 +160,7 @@ func (h *Handler) Child(w http.ResponseWriter, r *http.Request, v *Viewer) {
 		"View": view, "Categories": cats, "Withheld": len(view.Withheld), "Key": r.PathValue("key"),
 		"Purpose": purpose, "AsOf": asOf.String(), "CanWrite": len(writable) > 0 && h.signing.Signer != nil,
 		"Saved": r.URL.Query().Get("saved"), "Parent": v.Subject.Role == access.Parent,
+		"Staff": v.Subject.Role == access.OrgHead || v.Subject.Role == access.OrgOfficer || v.Subject.Role == access.CommissionMember,
 	})
 }
 

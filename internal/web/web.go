@@ -65,12 +65,14 @@ type Handler struct {
 	// paramsChanged puts the parameters in force after a change.
 	paramsChanged func(context.Context) error
 	corrections   *lifecycle.Corrections
+	requests      *lifecycle.Requests
 }
 
 // New parses the templates once and returns the handler.
 func New(reg *registry.Service, cabinets *ecabinet.Service, st *store.Store, threads *correspond.Service, log *slog.Logger, now func() time.Time, sign Signing) *Handler {
 	h := &Handler{registry: reg, cabinets: cabinets, store: st, threads: threads, corrections: lifecycle.NewCorrections(st, now),
-		log: log, now: now, pages: map[string]*template.Template{},
+		requests: lifecycle.NewRequests(st, now),
+		log:      log, now: now, pages: map[string]*template.Template{},
 		assets: map[string]string{}, signing: sign}
 	files, _ := fs.ReadDir(staticFS, "static")
 	for _, f := range files {
@@ -78,7 +80,7 @@ func New(reg *registry.Service, cabinets *ecabinet.Service, st *store.Store, thr
 		sum := sha256.Sum256(b)
 		h.assets[f.Name()] = "/static/" + f.Name() + "?v=" + hex.EncodeToString(sum[:6])
 	}
-	for _, page := range []string{"landing", "home", "search", "child", "error", "entry", "sign", "reads", "admin", "admin_org", "audit", "history", "classifiers", "threads", "thread", "thread_new", "signals", "parameters", "appeals", "holidays", "correction", "corrections"} {
+	for _, page := range []string{"landing", "home", "search", "child", "error", "entry", "sign", "reads", "admin", "admin_org", "audit", "history", "classifiers", "threads", "thread", "thread_new", "signals", "parameters", "appeals", "holidays", "correction", "corrections", "request", "requests"} {
 		t := template.New("layout.html").Funcs(h.funcs())
 		h.pages[page] = template.Must(t.ParseFS(templateFS, "templates/layout.html", "templates/"+page+".html"))
 	}
@@ -193,6 +195,8 @@ func (h *Handler) funcs() template.FuncMap {
 		"categories": func() []*category.Category { return category.All() },
 		"langs":      func() []i18n.Lang { return i18n.Langs },
 		"list":       func(s ...string) []string { return s },
+		"overdue":    func(due, today string) bool { return due < today },
+		"list2":      func(a, b any) []any { return []any{a, b} },
 		"appealKind": func(lang i18n.Lang, code string) string { return classifierName(classifier.AppealKinds, code, lang) },
 		"appealStatus": func(lang i18n.Lang, code string) string {
 			return classifierName(classifier.AppealStatuses, code, lang)
