@@ -9,6 +9,7 @@ import (
 	"github.com/scfwca/databank/internal/classifier"
 	"github.com/scfwca/databank/internal/correspond"
 	"github.com/scfwca/databank/internal/lifecycle"
+	"github.com/scfwca/databank/internal/params"
 	"log/slog"
 	"net"
 	"net/http"
@@ -198,6 +199,12 @@ func (a *App) serve(ctx context.Context, args []string) error {
 				log.Warn("archive: the run failed", "err", err)
 			} else if ran {
 				log.Info("archive: run", "archived", run.Archived, "closed", run.Closed)
+			}
+			// The daily e-mail to each body of its overdue appeals.
+			if set, err := st.Parameters(bg); err == nil {
+				if _, err := lifecycle.OverdueDigest(bg, st, params.Values(set).Get(params.AppealWorkingDays), category.Today(a.Now())); err != nil && bg.Err() == nil {
+					log.Warn("appeals: the overdue digest failed", "err", err)
+				}
 			}
 			trigger = "daily"
 			select {

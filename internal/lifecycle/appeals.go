@@ -3,6 +3,7 @@ package lifecycle
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -102,4 +103,38 @@ func Register(ctx context.Context, st *store.Store, body string, workingDays int
 		out = append(out, a)
 	}
 	return out, nil
+}
+
+// OverdueDigest tells each body with overdue appeals, by e-mail to its
+// address, how many are overdue: once a day, whichever server runs it
+// first. It returns how many bodies it told.
+func OverdueDigest(ctx context.Context, st *store.Store, workingDays int, today category.Date) (int, error) {
+	first, err := st.DigestOnce(ctx, today.String())
+	if err != nil || !first {
+		return 0, err
+	}
+	reg, err := Register(ctx, st, "", workingDays, today)
+	if err != nil {
+		return 0, err
+	}
+	count := map[string]int{}
+	for _, a := range reg {
+		if a.Overdue {
+			count[a.Body]++
+		}
+	}
+	var mails []store.Mail
+	for body, n := range count {
+		email, err := st.ParticipantEmail(ctx, body)
+		if err != nil {
+			return 0, err
+		}
+		if email == "" {
+			continue
+		}
+		mails = append(mails, store.Mail{To: email, Subject: fmt.Sprintf("[Data Bank] %d appeals overdue", n),
+			Body: fmt.Sprintf("%d appeals registered by your organisation are past their deadline on %s.\n\nSee the register: /appeals\n", n, today)})
+	}
+	slices.SortFunc(mails, func(a, b store.Mail) int { return strings.Compare(a.To, b.To) })
+	return len(mails), st.QueueMail(ctx, mails)
 }

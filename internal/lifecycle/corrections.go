@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/mail"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -65,6 +66,11 @@ var (
 // Request files a person's request to correct a record of a child, with
 // the proposed payload; every wrong field is named and nothing is stored.
 func (c *Corrections) Request(ctx context.Context, who Person, childID, factID int64, proposed json.RawMessage, note string, file *File) (int64, error) {
+	return c.RequestReply(ctx, who, childID, factID, proposed, note, file, "")
+}
+
+// RequestReply is Request with an e-mail address for the decision.
+func (c *Corrections) RequestReply(ctx context.Context, who Person, childID, factID int64, proposed json.RawMessage, note string, file *File, replyEmail string) (int64, error) {
 	f, err := c.store.FactByID(ctx, factID)
 	if err != nil || f.ChildID != childID || !f.Current || f.Action != profile.Upsert {
 		c.store.Audit(ctx, audit.Entry{Actor: who.Actor, Action: "correction.request", ChildID: childID, Outcome: "refused: no such record",
@@ -114,13 +120,19 @@ func (c *Corrections) Request(ctx context.Context, who Person, childID, factID i
 			fileType, data = t, file.Data
 		}
 	}
+	if e := strings.TrimSpace(replyEmail); e != "" {
+		if a, err := mail.ParseAddress(e); err != nil || a.Address != e {
+			errs = append(errs, fault.FieldError{Field: "reply_email", Code: "email_format", Message: msgEmail})
+		}
+		replyEmail = e
+	}
 	if len(errs) > 0 {
 		c.store.Audit(ctx, audit.Entry{Actor: who.Actor, Action: "correction.request", ChildID: childID, Category: f.Category, Outcome: "refused"})
 		return 0, fault.E("lifecycle.Request", fault.Invalid, errs)
 	}
 	return c.store.RequestCorrection(ctx, store.Correction{RequesterFIN: who.Subject.FIN, ChildID: childID, FactID: factID,
 		Category: f.Category, Proposed: canon, Note: note, FileName: fileName, FileType: fileType,
-		Due: c.now().AddDate(0, 0, c.Days)}, data, who.Actor)
+		Due: c.now().AddDate(0, 0, c.Days), ReplyEmail: replyEmail}, data, who.Actor)
 }
 
 // Decide records the operator's decision: approval records the

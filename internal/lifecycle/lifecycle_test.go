@@ -13,6 +13,7 @@ import (
 	"github.com/scfwca/databank/internal/category"
 	"github.com/scfwca/databank/internal/fault"
 	"github.com/scfwca/databank/internal/lifecycle"
+	"github.com/scfwca/databank/internal/participant"
 	"github.com/scfwca/databank/internal/profile"
 	"github.com/scfwca/databank/internal/store"
 	"github.com/scfwca/databank/internal/store/storetest"
@@ -88,6 +89,19 @@ func TestAppealsRegister(t *testing.T) {
 				t.Errorf("after the added holiday: %+v", a)
 			}
 		}
+		// The daily digest tells the body of its overdue appeal, once.
+		st.SeedParticipants(ctx, participant.Defaults())
+		st.SetParticipantEmail(ctx, "commission.sabail", "kdn@sabail.test", audit.SystemActor("test"))
+		later := category.MustDate("2026-11-02")
+		if n, err := lifecycle.OverdueDigest(ctx, st, lifecycle.AppealDeadline, later); n != 1 || err != nil {
+			t.Errorf("digest told %d, %v", n, err)
+		}
+		if n, _ := lifecycle.OverdueDigest(ctx, st, lifecycle.AppealDeadline, later); n != 0 {
+			t.Errorf("the digest went twice in a day (%d)", n)
+		}
+		if due, _ := st.DueMail(ctx, 10); len(due) != 1 || due[0].Mail.To != "kdn@sabail.test" || !strings.Contains(due[0].Mail.Subject, "1 appeals overdue") {
+			t.Errorf("outbox = %+v", due)
+		}
 	})
 }
 
@@ -129,7 +143,11 @@ func TestCorrections(t *testing.T) {
 		if _, err := cs.Request(ctx, mother, res.ChildID, 999999, fixed, "no such record", nil); !fault.Is(err, fault.NotFound) {
 			t.Errorf("a correction of a record that does not exist: %v", err)
 		}
-		id, err := cs.Request(ctx, mother, res.ChildID, res.FactID, fixed, "The name is Ali, see the certificate", &lifecycle.File{Name: "cert.pdf", Data: []byte("%PDF-1.4 x")})
+		if _, err := cs.RequestReply(ctx, mother, res.ChildID, res.FactID, fixed, "x", nil, "not-an-address"); !fault.Is(err, fault.Invalid) {
+			t.Errorf("a bad address: %v", err)
+		}
+		id, err := cs.RequestReply(ctx, mother, res.ChildID, res.FactID, fixed, "The name is Ali, see the certificate",
+			&lifecycle.File{Name: "cert.pdf", Data: []byte("%PDF-1.4 x")}, "aynur@example.test")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -145,6 +163,9 @@ func TestCorrections(t *testing.T) {
 		}
 		if err := cs.Decide(ctx, admin, id, false, "changed my mind"); !fault.Is(err, fault.Conflict) {
 			t.Errorf("deciding twice: %v", err)
+		}
+		if due, _ := st.DueMail(ctx, 10); len(due) != 1 || due[0].Mail.To != "aynur@example.test" || !strings.Contains(due[0].Mail.Subject, "approved") {
+			t.Errorf("the decision's mail: %+v", due)
 		}
 		mine, _ := st.Corrections(ctx, "3MN8P4Q", "", 10)
 		if len(mine) != 1 || mine[0].State != "approved" || mine[0].CorrectionFact == 0 {

@@ -33,6 +33,7 @@ type Correction struct {
 	Reason         string
 	CorrectionFact int64
 	Created        time.Time
+	ReplyEmail     string
 }
 
 // RequestCorrection stores a request, audited.
@@ -44,9 +45,9 @@ func (s *Store) RequestCorrection(ctx context.Context, c Correction, file []byte
 			data = file
 		}
 		err := tx.QueryRowContext(ctx, `INSERT INTO corrections (requester_fin, child_id, fact_id, category, proposed, note, file_name,
-			file_type, file_data, due_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+			file_type, file_data, due_at, created_at, reply_email) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
 			c.RequesterFIN, c.ChildID, c.FactID, c.Category, string(c.Proposed), c.Note, c.FileName, c.FileType, data,
-			micros(c.Due), micros(s.now())).Scan(&id)
+			micros(c.Due), micros(s.now()), c.ReplyEmail).Scan(&id)
 		if err != nil {
 			return err
 		}
@@ -57,14 +58,14 @@ func (s *Store) RequestCorrection(ctx context.Context, c Correction, file []byte
 }
 
 const correctionColumns = `id, requester_fin, child_id, fact_id, category, proposed, note, file_name, file_type, state, due_at,
-	decided_at, decided_by, reason, coalesce(correction_fact, 0), created_at`
+	decided_at, decided_by, reason, coalesce(correction_fact, 0), created_at, reply_email`
 
 func scanCorrection(r scanner) (Correction, error) {
 	var c Correction
 	var proposed string
 	var due, decided, created int64
 	err := r.Scan(&c.ID, &c.RequesterFIN, &c.ChildID, &c.FactID, &c.Category, &proposed, &c.Note, &c.FileName, &c.FileType,
-		&c.State, &due, &decided, &c.DecidedBy, &c.Reason, &c.CorrectionFact, &created)
+		&c.State, &due, &decided, &c.DecidedBy, &c.Reason, &c.CorrectionFact, &created, &c.ReplyEmail)
 	c.Proposed, c.Due, c.DecidedAt, c.Created = json.RawMessage(proposed), fromMicros(due), timeOrZero(decided), fromMicros(created)
 	return c, err
 }
@@ -119,6 +120,10 @@ func (s *Store) FactByID(ctx context.Context, id int64) (*profile.Fact, error) {
 // as the operator's record in the fact's category, marked as correcting
 // the original record, so that its sender sees it in its feed.
 func (s *Store) DecideCorrection(ctx context.Context, id int64, approve bool, reason string, actor audit.Actor) error {
+	return s.decideCorrection(ctx, id, approve, reason, actor)
+}
+
+func (s *Store) decideCorrection(ctx context.Context, id int64, approve bool, reason string, actor audit.Actor) error {
 	return s.tx(ctx, "store.DecideCorrection", false, func(tx *sql.Tx) error {
 		c, err := scanCorrection(tx.QueryRowContext(ctx, `SELECT `+correctionColumns+` FROM corrections WHERE id = $1`, id))
 		if errors.Is(err, sql.ErrNoRows) {
@@ -158,6 +163,16 @@ func (s *Store) DecideCorrection(ctx context.Context, id int64, approve bool, re
 		if _, err := tx.ExecContext(ctx, `UPDATE corrections SET state = $1, decided_at = $2, decided_by = $3, reason = $4,
 			correction_fact = $5 WHERE id = $6`, state, micros(s.now()), actor.ID, reason, factID, id); err != nil {
 			return err
+		}
+		if c.ReplyEmail != "" {
+			body := fmt.Sprintf("Your request to correct a record was %s.\n", state)
+			if reason != "" {
+				body += "\n" + reason + "\n"
+			}
+			body += "\nSee it in your e-cabinet: /corrections\n"
+			if err := s.queueMail(ctx, tx, []Mail{{To: c.ReplyEmail, Subject: "[Data Bank] your correction request was " + state, Body: body}}); err != nil {
+				return err
+			}
 		}
 		return s.appendAudit(ctx, tx, audit.Entry{Actor: actor, Action: "correction.decide", ChildID: c.ChildID, Category: c.Category,
 			Outcome: state, Detail: fmt.Sprintf(`{"correction":%d}`, id)})

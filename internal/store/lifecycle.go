@@ -192,3 +192,14 @@ func (s *Store) CurrentRecords(ctx context.Context, cat, sender string) ([]Curre
 	}
 	return out, s.classify("store.CurrentRecords", rows.Err())
 }
+
+// DigestOnce records that the digest of a day goes out, and reports
+// whether this call is the first to claim the day.
+func (s *Store) DigestOnce(ctx context.Context, day string) (bool, error) {
+	res, err := s.db.ExecContext(ctx, `INSERT INTO digest_days (day, at) VALUES ($1, $2) ON CONFLICT (day) DO NOTHING`, day, micros(s.now()))
+	if err != nil {
+		return false, s.classify("store.DigestOnce", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, s.classify("store.DigestOnce", err)
+}

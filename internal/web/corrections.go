@@ -145,7 +145,7 @@ func (h *Handler) RequestCorrection(w http.ResponseWriter, r *http.Request, v *V
 	if len(files) > 0 {
 		file = &lifecycle.File{Name: files[0].Name, Data: files[0].Data}
 	}
-	_, err = h.corrections.Request(r.Context(), person(v), childID, factID, proposed, f.Get("note"), file)
+	_, err = h.corrections.RequestReply(r.Context(), person(v), childID, factID, proposed, f.Get("note"), file, f.Get("reply_email"))
 	if fields := fault.FieldsOf(err); len(fields) > 0 {
 		errs := map[string]string{}
 		for _, fe := range fields {
