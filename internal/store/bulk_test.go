@@ -343,7 +343,9 @@ func TestDeadlockedTransactionIsRetried(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if n := attempts.Load(); n != 3 {
-		t.Errorf("%d attempts; want 3, the deadlocked one run again", n)
+	// Both succeeded; at least one had to run again (exactly one when
+	// the server picks one victim, as it almost always does).
+	if n := attempts.Load(); n < 3 {
+		t.Errorf("%d attempts; want the deadlocked one run again", n)
 	}
 }
