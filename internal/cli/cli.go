@@ -53,6 +53,8 @@ var commands = map[string]command{
 	"staff":       {"register staff with organisations and grant rights (console)", (*App).staff},
 	"person":      {"suspend or restore a person's access: person suspend|resume FIN", (*App).person},
 	"signals":     {"evaluate the signal rules for every child: signals run", (*App).signalsCmd},
+	"backup":      {"back up to file:///DIR or s3://BUCKET/PREFIX, encrypted, and check the copy", (*App).backupCmd},
+	"restore":     {"restore a backup into an empty database: restore --from URL --db …", (*App).restoreCmd},
 	"archive":     {"archive the profiles of children who turned 18: archive run | runs", (*App).archiveCmd},
 }
 

@@ -6,6 +6,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"github.com/scfwca/databank/internal/backup"
 	"github.com/scfwca/databank/internal/classifier"
 	"github.com/scfwca/databank/internal/correspond"
 	"github.com/scfwca/databank/internal/lifecycle"
@@ -13,6 +14,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
@@ -214,6 +216,31 @@ func (a *App) serve(ctx context.Context, args []string) error {
 			}
 		}
 	}()
+	// Backups on a schedule, by one server of several (a lease).
+	backupDone := make(chan struct{})
+	go func() {
+		defer close(backupDone)
+		if cfg.Backup.Every <= 0 || cfg.Backup.To == "" {
+			return
+		}
+		opt, err := backupOptions(&cfg, "scheduled", a.Now, log)
+		if err != nil {
+			log.Error("backup: not scheduled", "err", err)
+			return
+		}
+		host, _ := os.Hostname()
+		holder := fmt.Sprintf("%s/%d", host, os.Getpid())
+		a.every(bg, cfg.Backup.Every, func() {
+			if ok, err := st.AcquireLease(bg, "backup", holder, cfg.Backup.Every/2); err != nil || !ok {
+				return
+			}
+			if res, err := backup.Run(bg, st, opt); err != nil {
+				log.Error("backup: failed", "err", err)
+			} else {
+				log.Info("backup: done", "url", res.URL, "bytes", res.Bytes, "checked", res.Check == nil)
+			}
+		})
+	}()
 	// E-mail notices, through the SMTP server when one is configured.
 	mailDone := make(chan struct{})
 	go func() {
@@ -248,6 +275,7 @@ func (a *App) serve(ctx context.Context, args []string) error {
 		<-signalsDone
 		<-archiveDone
 		<-mailDone
+		<-backupDone
 		return err
 	case <-ctx.Done():
 	}
@@ -269,6 +297,7 @@ func (a *App) serve(ctx context.Context, args []string) error {
 	<-signalsDone
 	<-archiveDone
 	<-mailDone
+	<-backupDone
 	if err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}

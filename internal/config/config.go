@@ -68,6 +68,38 @@ type Config struct {
 	// SMTPAddr, SMTPFrom, SMTPUser and SMTPPassword configure the e-mail
 	// notices; with no address they wait in the outbox.
 	SMTPAddr, SMTPFrom, SMTPUser, SMTPPassword string
+	Backup                                     Backup
+}
+
+// Backup configures backups: where to (file:///DIR or s3://BUCKET/PREFIX),
+// how often the server makes one (0: never; `databank backup` does it by
+// hand), how many to keep, the age recipients that can decrypt them, the
+// age identity file that decrypts them for the restore check and for
+// restore, and the object storage's access.
+type Backup struct {
+	To                   string
+	Every                time.Duration
+	Keep                 int
+	Recipients, Identity string
+	S3Endpoint, S3Region string
+	S3AccessKey          string
+	S3SecretKey          string
+	S3Insecure           bool
+}
+
+// BackupFlags registers the backup settings on fs.
+func (c *Config) BackupFlags(fs *flag.FlagSet, env Env) {
+	b := &c.Backup
+	fs.StringVar(&b.To, "backup-to", envOr(env, "DATABANK_BACKUP_TO", ""), "where backups go: file:///DIR or s3://BUCKET/PREFIX (env DATABANK_BACKUP_TO)")
+	fs.DurationVar(&b.Every, "backup-every", envDuration(env, "DATABANK_BACKUP_EVERY", 0), "the server backs up this often; 0 never (env DATABANK_BACKUP_EVERY)")
+	fs.IntVar(&b.Keep, "backup-keep", 14, "backups kept; older ones are deleted")
+	fs.StringVar(&b.Recipients, "backup-recipient", envOr(env, "DATABANK_BACKUP_RECIPIENT", ""), "age `recipients` (age1…, comma-separated) backups are encrypted to (env DATABANK_BACKUP_RECIPIENT)")
+	fs.StringVar(&b.Identity, "backup-identity", envOr(env, "DATABANK_BACKUP_IDENTITY", ""), "age identity `file` that decrypts backups, for the restore check and restore (env DATABANK_BACKUP_IDENTITY)")
+	fs.StringVar(&b.S3Endpoint, "s3-endpoint", envOr(env, "DATABANK_S3_ENDPOINT", ""), "object storage `host:port` (env DATABANK_S3_ENDPOINT)")
+	fs.StringVar(&b.S3Region, "s3-region", envOr(env, "DATABANK_S3_REGION", "us-east-1"), "object storage region (env DATABANK_S3_REGION)")
+	fs.StringVar(&b.S3AccessKey, "s3-access-key", envOr(env, "DATABANK_S3_ACCESS_KEY", ""), "object storage access key (env DATABANK_S3_ACCESS_KEY)")
+	fs.StringVar(&b.S3SecretKey, "s3-secret-key", envOr(env, "DATABANK_S3_SECRET_KEY", ""), "object storage secret key (env DATABANK_S3_SECRET_KEY or DATABANK_S3_SECRET_KEY_FILE)")
+	fs.BoolVar(&b.S3Insecure, "s3-insecure", envBool(env, "DATABANK_S3_INSECURE"), "object storage over plain HTTP: only for a test server on loopback (env DATABANK_S3_INSECURE)")
 }
 
 // Env is how the environment is read; os.LookupEnv outside tests.
@@ -85,6 +117,7 @@ func (c *Config) DBFlags(fs *flag.FlagSet, env Env) {
 // ServeFlags registers the settings of the server on fs.
 func (c *Config) ServeFlags(fs *flag.FlagSet, env Env) {
 	c.DBFlags(fs, env)
+	c.BackupFlags(fs, env)
 	fs.StringVar(&c.Addr, "addr", envOr(env, "DATABANK_ADDR", "127.0.0.1:8080"), "listen `address` (env DATABANK_ADDR)")
 	fs.BoolVar(&c.NoMigrate, "no-migrate", envBool(env, "DATABANK_NO_MIGRATE"), "do not apply migrations at start (env DATABANK_NO_MIGRATE)")
 	fs.BoolVar(&c.Demo, "demo", envBool(env, "DATABANK_DEMO"), "load a synthetic population on first start (env DATABANK_DEMO)")
@@ -137,6 +170,13 @@ func (c *Config) Load(fs *flag.FlagSet, env Env) error {
 		}
 		c.OIDCClientSecret = strings.TrimSpace(string(b))
 	}
+	if p, ok := env("DATABANK_S3_SECRET_KEY_FILE"); ok && p != "" && !explicit["s3-secret-key"] {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return fmt.Errorf("DATABANK_S3_SECRET_KEY_FILE: %w", err)
+		}
+		c.Backup.S3SecretKey = strings.TrimSpace(string(b))
+	}
 	if p, ok := env("DATABANK_SMTP_PASSWORD_FILE"); ok && p != "" && !explicit["smtp-password"] {
 		b, err := os.ReadFile(p)
 		if err != nil {
@@ -184,6 +224,9 @@ func (c Config) Redacted() Config {
 	}
 	if c.SMTPPassword != "" {
 		c.SMTPPassword = "REDACTED"
+	}
+	if c.Backup.S3SecretKey != "" {
+		c.Backup.S3SecretKey = "REDACTED"
 	}
 	return c
 }

@@ -4,10 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/scfwca/databank/internal/audit"
 	"github.com/scfwca/databank/internal/category"
+	"github.com/scfwca/databank/internal/fault"
 )
 
 // AcquireLease takes the named lease for holder until ttl from now, when
@@ -203,3 +205,93 @@ func (s *Store) DigestOnce(ctx context.Context, day string) (bool, error) {
 	n, err := res.RowsAffected()
 	return n == 1, s.classify("store.DigestOnce", err)
 }
+
+// BackupRun is a backup and its restore check.
+type BackupRun struct {
+	ID      int64     `json:"id"`
+	At      time.Time `json:"at"`
+	Trigger string    `json:"trigger"`
+	URL     string    `json:"url"`
+	Bytes   int64     `json:"bytes"`
+	SHA256  string    `json:"sha256"`
+	OK      bool      `json:"ok"`
+	Detail  string    `json:"detail"`
+}
+
+// RecordBackup records a backup and its check, audited.
+func (s *Store) RecordBackup(ctx context.Context, b BackupRun) error {
+	return s.tx(ctx, "store.RecordBackup", false, func(tx *sql.Tx) error {
+		ok := 0
+		if b.OK {
+			ok = 1
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO backup_runs (at, trigger, url, bytes, sha256, ok, detail)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)`, micros(b.At), b.Trigger, b.URL, b.Bytes, b.SHA256, ok, b.Detail); err != nil {
+			return err
+		}
+		outcome := "checked"
+		if !b.OK {
+			outcome = "check failed"
+		}
+		detail, _ := json.Marshal(b)
+		return s.appendAudit(ctx, tx, audit.Entry{Actor: audit.SystemActor("backup"), Action: "backup.run", Outcome: outcome, Detail: string(detail)})
+	})
+}
+
+// BackupRuns returns the latest backups, newest first.
+func (s *Store) BackupRuns(ctx context.Context, limit int) ([]BackupRun, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, at, trigger, url, bytes, sha256, ok, detail FROM backup_runs ORDER BY id DESC LIMIT $1`, limit)
+	if err != nil {
+		return nil, s.classify("store.BackupRuns", err)
+	}
+	defer rows.Close()
+	var out []BackupRun
+	for rows.Next() {
+		var b BackupRun
+		var at int64
+		var ok int
+		if err := rows.Scan(&b.ID, &at, &b.Trigger, &b.URL, &b.Bytes, &b.SHA256, &ok, &b.Detail); err != nil {
+			return nil, s.classify("store.BackupRuns", err)
+		}
+		b.At, b.OK = fromMicros(at), ok == 1
+		out = append(out, b)
+	}
+	return out, s.classify("store.BackupRuns", rows.Err())
+}
+
+// SnapshotSQLite writes a consistent copy of a SQLite database to a new
+// file while the database is in use (VACUUM INTO: a read transaction, so
+// writers go on).
+func (s *Store) SnapshotSQLite(ctx context.Context, path string) error {
+	if s.engine != SQLite {
+		return fault.E("store.SnapshotSQLite", fault.Invalid, "not a SQLite database")
+	}
+	_, err := s.db.ExecContext(ctx, `VACUUM INTO $1`, path)
+	return s.classify("store.SnapshotSQLite", err)
+}
+
+// IntegrityCheck runs the engine's own check of the database's files
+// (SQLite's integrity_check; on PostgreSQL, a read of every table).
+func (s *Store) IntegrityCheck(ctx context.Context) error {
+	if s.engine == SQLite {
+		var res string
+		if err := s.db.QueryRowContext(ctx, `PRAGMA integrity_check`).Scan(&res); err != nil {
+			return s.classify("store.IntegrityCheck", err)
+		}
+		if res != "ok" {
+			return fault.E("store.IntegrityCheck", fault.Other, fmt.Errorf("integrity check: %s", res))
+		}
+		return nil
+	}
+	for _, t := range []string{"children", "child_keys", "facts", "profiles", "audit_log", "participants"} {
+		var n int64
+		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM `+t).Scan(&n); err != nil {
+			return s.classify("store.IntegrityCheck", err)
+		}
+	}
+	return nil
+}
+
+// DSN returns what the store was opened on, for tools that run beside it
+// (pg_dump); it may hold a password and is never logged.
+func (s *Store) DSN() string { return s.dsn }
