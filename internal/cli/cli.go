@@ -167,6 +167,7 @@ func (a *App) openStore(ctx context.Context, cfg *config.Config) (*store.Store, 
 func (a *App) migrate(ctx context.Context, args []string) error {
 	var cfg config.Config
 	fs := a.flags("migrate", &cfg)
+	dry := fs.Bool("dry-run", false, "print the migrations the database lacks and their SQL; apply nothing")
 	if err := a.parse(fs, &cfg, args); err != nil {
 		return err
 	}
@@ -175,6 +176,20 @@ func (a *App) migrate(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
+	if *dry {
+		pending, err := st.PendingMigrations(ctx)
+		if err != nil {
+			return err
+		}
+		if len(pending) == 0 {
+			fmt.Fprintln(a.Stdout, "nothing to apply: the schema is current")
+			return nil
+		}
+		for _, m := range pending {
+			fmt.Fprintf(a.Stdout, "-- would apply %04d_%s\n%s\n", m.Version, m.Name, strings.TrimSpace(m.SQL))
+		}
+		return nil
+	}
 	if err := st.Migrate(ctx, a.logger(&cfg)); err != nil {
 		return err
 	}

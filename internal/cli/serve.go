@@ -59,6 +59,9 @@ func (a *App) serve(ctx context.Context, args []string) error {
 	if err := a.prepare(ctx, st, &cfg, log); err != nil {
 		return err
 	}
+	if err := st.Environment(ctx, cfg.Env); err != nil {
+		return err
+	}
 	reg := registry.New(st, a.Now)
 	exSrv, exLn, err := a.exchange(st, reg, &cfg, log)
 	if err != nil {
@@ -96,6 +99,7 @@ func (a *App) serve(ctx context.Context, args []string) error {
 		opt.Signing = web.Signing{Signer: dev, Verifier: v, DevPage: "/dev-signer/"}
 		opt.DevSigner = dev
 	}
+	opt.Env = cfg.Env
 	web := server.New(st, reg, log, opt)
 	if err := web.RefreshParams(ctx); err != nil {
 		return err

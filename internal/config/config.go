@@ -62,6 +62,11 @@ type Config struct {
 	// Production refuses what only development may use: the built-in
 	// identity provider, the insecure exchange.
 	Production bool
+	// Env is the environment: development, staging (pre-production, §2.9:
+	// synthetic data only, a banner on every page, its own keys) or
+	// production. A database belongs to the environment that first served
+	// it.
+	Env string
 	// AccessLogDelay is how long a read a law-enforcement body marked
 	// restricted stays out of the parents' access log.
 	AccessLogDelay time.Duration
@@ -139,6 +144,7 @@ func (c *Config) ServeFlags(fs *flag.FlagSet, env Env) {
 	fs.StringVar(&c.OIDCClientSecret, "oidc-client-secret", envOr(env, "DATABANK_OIDC_CLIENT_SECRET", ""), "client `secret` (env DATABANK_OIDC_CLIENT_SECRET or DATABANK_OIDC_CLIENT_SECRET_FILE)")
 	fs.StringVar(&c.OIDCFINClaim, "oidc-fin-claim", envOr(env, "DATABANK_OIDC_FIN_CLAIM", "fin"), "ID token `claim` holding the FIN (env DATABANK_OIDC_FIN_CLAIM)")
 	fs.DurationVar(&c.AccessLogDelay, "access-log-delay", envDuration(env, "DATABANK_ACCESS_LOG_DELAY", 30*24*time.Hour), "how long restricted reads stay out of parents' access logs (env DATABANK_ACCESS_LOG_DELAY)")
+	fs.StringVar(&c.Env, "env", envOr(env, "DATABANK_ENV", ""), "environment: development, staging or production (env DATABANK_ENV); --production is production")
 	fs.BoolVar(&c.Production, "production", envBool(env, "DATABANK_PRODUCTION"), "production mode: refuse the development identity provider and the insecure exchange (env DATABANK_PRODUCTION)")
 	fs.StringVar(&c.SMTPAddr, "smtp-addr", envOr(env, "DATABANK_SMTP_ADDR", ""), "SMTP server `host:port` for e-mail notices; none keeps them in the outbox (env DATABANK_SMTP_ADDR)")
 	fs.StringVar(&c.SMTPFrom, "smtp-from", envOr(env, "DATABANK_SMTP_FROM", "databank@localhost"), "sender `address` of e-mail notices (env DATABANK_SMTP_FROM)")
@@ -184,10 +190,27 @@ func (c *Config) Load(fs *flag.FlagSet, env Env) error {
 		}
 		c.SMTPPassword = strings.TrimSpace(string(b))
 	}
+	switch {
+	case c.Env == "" && c.Production:
+		c.Env = "production"
+	case c.Env == "":
+		c.Env = "development"
+	case c.Env == "production":
+		c.Production = true
+	case c.Env != "development" && c.Env != "staging":
+		return fmt.Errorf("--env is development, staging or production, not %q", c.Env)
+	}
+	if c.Env == "staging" && !c.Demo {
+		return fmt.Errorf("staging runs on synthetic data only: start it with --demo")
+	}
 	if c.AuditKey == "" {
-		c.AuditKey = filepath.Join("data", "audit-key.pem")
+		key := "audit-key.pem"
+		if c.Env == "staging" {
+			key = "audit-key-staging.pem" // its own keys
+		}
+		c.AuditKey = filepath.Join("data", key)
 		if !strings.Contains(c.DB, "://") {
-			c.AuditKey = filepath.Join(filepath.Dir(c.DB), "audit-key.pem")
+			c.AuditKey = filepath.Join(filepath.Dir(c.DB), key)
 		}
 	}
 	if c.Production && c.OIDCIssuer == "" {

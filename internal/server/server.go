@@ -72,6 +72,8 @@ type Options struct {
 	// DevSigner, when set, is the development signer's confirmation
 	// page, mounted at /dev-signer/{id}.
 	DevSigner http.Handler
+	// Env is the environment; staging shows a banner on every page.
+	Env string
 }
 
 // New builds the server and its routes.
@@ -95,6 +97,7 @@ func New(st *store.Store, reg *registry.Service, log *slog.Logger, opt Options) 
 	s.threads = correspond.New(st, s.auth.now, correspond.DefaultLimits)
 	s.web = web.New(reg, s.cabinets, st, s.threads, log, s.auth.now, opt.Signing)
 	s.web.OnParams(s.RefreshParams)
+	s.web.SetEnv(opt.Env)
 	s.logins = ratelimit.New(10.0/60, 20, s.auth.now)
 	s.reads = ratelimit.New(1, 60, s.auth.now)
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -158,6 +159,55 @@ func (s *Store) Migrate(ctx context.Context, log *slog.Logger) error {
 		log.Info("migration applied", "version", m.version, "name", m.name)
 	}
 	return nil
+}
+
+// Pending is a migration the database lacks, with the SQL it would run.
+type Pending struct {
+	Version int
+	Name    string
+	SQL     string
+}
+
+// PendingMigrations returns the migrations Migrate would apply, in order,
+// applying nothing.
+func (s *Store) PendingMigrations(ctx context.Context) ([]Pending, error) {
+	ms, err := s.migrations()
+	if err != nil {
+		return nil, err
+	}
+	have, err := s.Version(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if have > len(ms) {
+		return nil, s.newerSchema(have, len(ms))
+	}
+	var out []Pending
+	for _, m := range ms[have:] {
+		out = append(out, Pending{m.version, m.name, m.sql})
+	}
+	return out, nil
+}
+
+// Environment marks an empty database as belonging to an environment
+// (production, staging, development) and refuses one that belongs to
+// another: a staging server never writes into production's database,
+// nor the other way round.
+func (s *Store) Environment(ctx context.Context, env string) error {
+	return s.tx(ctx, "store.Environment", false, func(tx *sql.Tx) error {
+		var have string
+		err := tx.QueryRowContext(ctx, `SELECT value FROM databank_meta WHERE key = 'environment'`).Scan(&have)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			_, err = tx.ExecContext(ctx, `INSERT INTO databank_meta (key, value) VALUES ('environment', $1)`, env)
+			return err
+		case err != nil:
+			return err
+		case have != env:
+			return fault.E("store.Environment", fault.Conflict, fmt.Errorf("this database belongs to the %s environment, not %s", have, env))
+		}
+		return nil
+	})
 }
 
 func (s *Store) newerSchema(have, know int) error {

@@ -216,6 +216,7 @@ var messages = map[string]i18n.Text{
 	"req.report":             i18n.T("Səhv bildir", "Report an error", "Сообщить об ошибке"),
 	"admin.email":            i18n.T("Bildirişlər üçün e-poçt", "E-mail for notices", "Эл. почта для уведомлений"),
 	"admin.emailhint":        i18n.T("Qurumun bildirişlərinin göndəriləcəyi ünvan", "Where the organisation's notices go", "Куда отправлять уведомления организации"),
+	"env.staging":            i18n.T("SINAQ MÜHİTİ — yalnız sintetik məlumat; burada real uşaqların məlumatı yoxdur", "STAGING — synthetic data only; no real child's data is here", "ТЕСТОВАЯ СРЕДА — только синтетические данные; реальных данных детей здесь нет"),
 	"nav.threads":            i18n.T("Yazışmalar", "Correspondence", "Переписка"),
 	"threads.title":          i18n.T("Yazışmalar", "Correspondence", "Переписка"),
 	"threads.new":            i18n.T("Yeni yazışma", "New thread", "Новая переписка"),

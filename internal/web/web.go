@@ -66,7 +66,12 @@ type Handler struct {
 	paramsChanged func(context.Context) error
 	corrections   *lifecycle.Corrections
 	requests      *lifecycle.Requests
+	env           string
 }
+
+// SetEnv sets the environment the pages say they are in: staging shows a
+// banner on every page.
+func (h *Handler) SetEnv(env string) { h.env = env }
 
 // New parses the templates once and returns the handler.
 func New(reg *registry.Service, cabinets *ecabinet.Service, st *store.Store, threads *correspond.Service, log *slog.Logger, now func() time.Time, sign Signing) *Handler {
@@ -109,6 +114,7 @@ type page struct {
 	Title    string
 	Viewer   *Viewer
 	Data     any
+	Env      string
 }
 
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, name string, status int, v *Viewer, title string, data any) {
@@ -120,7 +126,7 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, name string, st
 		q.Set("lang", string(l))
 		urls[l] = r.URL.Path + "?" + q.Encode()
 	}
-	if err := h.pages[name].Execute(&buf, page{Lang: lang, Path: r.URL.Path, LangURLs: urls, Title: title, Viewer: v, Data: data}); err != nil {
+	if err := h.pages[name].Execute(&buf, page{Lang: lang, Path: r.URL.Path, LangURLs: urls, Title: title, Viewer: v, Data: data, Env: h.env}); err != nil {
 		h.log.Error("template failed", "page", name, "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
