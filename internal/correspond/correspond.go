@@ -28,7 +28,6 @@ import (
 	"github.com/scfwca/databank/internal/category"
 	"github.com/scfwca/databank/internal/fault"
 	"github.com/scfwca/databank/internal/i18n"
-	"github.com/scfwca/databank/internal/participant"
 	"github.com/scfwca/databank/internal/ratelimit"
 	"github.com/scfwca/databank/internal/store"
 )
@@ -629,14 +628,6 @@ func cleanName(name string) string {
 		name = "file"
 	}
 	return name
-}
-
-// OrgName is a participant's name, for events.
-func OrgName(ps map[string]participant.Participant, code string) i18n.Text {
-	if p, ok := ps[code]; ok {
-		return p.Name
-	}
-	return i18n.T(code, code, code)
 }
 
 // Remind tells the organisations threads await answers from: once a day
