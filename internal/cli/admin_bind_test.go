@@ -230,3 +230,37 @@ func TestAdminHolidays(t *testing.T) {
 		t.Error("the evaluator's list should have the added day, not the removed one (but next year's), and no forms")
 	}
 }
+
+// TestStatusAndIncidents: the administrator records a request of the
+// security service (due in 24 hours) on the status page, a record without
+// a title is refused beside the field, and resolves it; the auditor sees
+// the register without forms.
+func TestStatusAndIncidents(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "databank.db")
+	base := serve(t, db, false, "--exchange-addr", "").base
+	admin := loginAs(t, base, "1AK0001")
+	if status, page := postPage(t, admin, "/admin/incidents?lang=en", url.Values{"source": {"security_request"}, "severity": {"high"}}); status != http.StatusUnprocessableEntity ||
+		!strings.Contains(page, `id="title-error"`) {
+		t.Errorf("an incident without a title: %d", status)
+	}
+	if status, _ := postPage(t, admin, "/admin/incidents", url.Values{"source": {"security_request"}, "severity": {"high"},
+		"title": {"DTX asks for the access log of 4TH0009"}}); status != http.StatusSeeOther {
+		t.Fatalf("recording: %d", status)
+	}
+	_, page := admin.do("GET", "/admin/status?lang=en", nil, nil)
+	if !strings.Contains(page, "DTX asks for the access log") || !strings.Contains(page, "security_request") || !strings.Contains(page, "answering") {
+		t.Fatal("the status page lacks the request or the database's state")
+	}
+	id := page[strings.Index(page, `action="/admin/incidents/`)+len(`action="/admin/incidents/`):]
+	id = id[:strings.Index(id, "/")]
+	if status, _ := postPage(t, admin, "/admin/incidents/"+id+"/resolve", url.Values{"note": {"sent on 23 Nov"}}); status != http.StatusSeeOther {
+		t.Fatalf("resolving: %d", status)
+	}
+	status, auditor := loginAs(t, base, "7DT0001").do("GET", "/admin/status?lang=en", nil, nil)
+	if status != 200 || !strings.Contains(auditor, "sent on 23 Nov") || strings.Contains(auditor, `action="/admin/incidents"`) {
+		t.Errorf("the auditor's status page: %d", status)
+	}
+	if status, _ := loginAs(t, base, "3TH0001").do("GET", "/admin/status", nil, nil); status != http.StatusForbidden {
+		t.Errorf("a ministry's head on the status page: %d", status)
+	}
+}

@@ -10,11 +10,13 @@ import (
 	"github.com/scfwca/databank/internal/classifier"
 	"github.com/scfwca/databank/internal/correspond"
 	"github.com/scfwca/databank/internal/lifecycle"
+	"github.com/scfwca/databank/internal/ops"
 	"github.com/scfwca/databank/internal/params"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -220,6 +222,32 @@ func (a *App) serve(ctx context.Context, args []string) error {
 			}
 		}
 	}()
+	// Incidents and intrusion detection: the database's outages (every
+	// 15 s), the intrusion rules over the audit stream and the disk (every
+	// minute), failed backup checks (below).
+	incidents := ops.New(st, a.Now, log, cfg.IncidentWebhook)
+	opsDone := make(chan struct{})
+	go func() {
+		defer close(opsDone)
+		var outage ops.Outage
+		tick := 0
+		a.every(bg, 15*time.Second, func() {
+			incidents.Check(bg, &outage, st.Ping)
+			if tick++; tick%4 != 0 {
+				return
+			}
+			if rules, err := ops.RulesFrom(bg, st); err == nil {
+				if _, err := incidents.Watch(bg, rules); err != nil && bg.Err() == nil {
+					log.Warn("intrusion watch failed", "err", err)
+				}
+			}
+			if st.Engine() == store.SQLite {
+				if err := incidents.DiskSpace(bg, filepath.Dir(cfg.DB)); err != nil && bg.Err() == nil {
+					log.Warn("disk check failed", "err", err)
+				}
+			}
+		})
+	}()
 	// Backups on a schedule, by one server of several (a lease).
 	backupDone := make(chan struct{})
 	go func() {
@@ -238,10 +266,17 @@ func (a *App) serve(ctx context.Context, args []string) error {
 			if ok, err := st.AcquireLease(bg, "backup", holder, cfg.Backup.Every/2); err != nil || !ok {
 				return
 			}
-			if res, err := backup.Run(bg, st, opt); err != nil {
+			res, err := backup.Run(bg, st, opt)
+			switch {
+			case err != nil:
 				log.Error("backup: failed", "err", err)
-			} else {
-				log.Info("backup: done", "url", res.URL, "bytes", res.Bytes, "checked", res.Check == nil)
+				incidents.Raise(bg, store.Incident{Source: "backup", Severity: "critical", Dedupe: "backup:" + a.Now().UTC().Format("2006010215"),
+					Title: "the backup failed", Detail: err.Error()})
+			case res.Check != nil:
+				incidents.Raise(bg, store.Incident{Source: "backup_check", Severity: "critical", Dedupe: "backup_check:" + res.URL,
+					Title: "the restore check of a backup failed", Detail: res.URL + ": " + res.Check.Error()})
+			default:
+				log.Info("backup: done", "url", res.URL, "bytes", res.Bytes)
 			}
 		})
 	}()
@@ -280,6 +315,7 @@ func (a *App) serve(ctx context.Context, args []string) error {
 		<-archiveDone
 		<-mailDone
 		<-backupDone
+		<-opsDone
 		return err
 	case <-ctx.Done():
 	}
@@ -302,6 +338,7 @@ func (a *App) serve(ctx context.Context, args []string) error {
 	<-archiveDone
 	<-mailDone
 	<-backupDone
+	<-opsDone
 	if err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}

@@ -74,6 +74,8 @@ type Config struct {
 	// notices; with no address they wait in the outbox.
 	SMTPAddr, SMTPFrom, SMTPUser, SMTPPassword string
 	Backup                                     Backup
+	// IncidentWebhook receives every new incident as JSON.
+	IncidentWebhook string
 }
 
 // Backup configures backups: where to (file:///DIR or s3://BUCKET/PREFIX),
@@ -146,6 +148,7 @@ func (c *Config) ServeFlags(fs *flag.FlagSet, env Env) {
 	fs.DurationVar(&c.AccessLogDelay, "access-log-delay", envDuration(env, "DATABANK_ACCESS_LOG_DELAY", 30*24*time.Hour), "how long restricted reads stay out of parents' access logs (env DATABANK_ACCESS_LOG_DELAY)")
 	fs.StringVar(&c.Env, "env", envOr(env, "DATABANK_ENV", ""), "environment: development, staging or production (env DATABANK_ENV); --production is production")
 	fs.BoolVar(&c.Production, "production", envBool(env, "DATABANK_PRODUCTION"), "production mode: refuse the development identity provider and the insecure exchange (env DATABANK_PRODUCTION)")
+	fs.StringVar(&c.IncidentWebhook, "incident-webhook", envOr(env, "DATABANK_INCIDENT_WEBHOOK", ""), "`URL` every new incident is posted to as JSON (env DATABANK_INCIDENT_WEBHOOK)")
 	fs.StringVar(&c.SMTPAddr, "smtp-addr", envOr(env, "DATABANK_SMTP_ADDR", ""), "SMTP server `host:port` for e-mail notices; none keeps them in the outbox (env DATABANK_SMTP_ADDR)")
 	fs.StringVar(&c.SMTPFrom, "smtp-from", envOr(env, "DATABANK_SMTP_FROM", "databank@localhost"), "sender `address` of e-mail notices (env DATABANK_SMTP_FROM)")
 	fs.StringVar(&c.SMTPUser, "smtp-user", envOr(env, "DATABANK_SMTP_USER", ""), "SMTP `user`, when the server wants one (env DATABANK_SMTP_USER)")

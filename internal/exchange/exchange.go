@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/scfwca/databank/internal/audit"
@@ -213,15 +214,20 @@ func (e *refusal) Error() string {
 }
 
 // refuse answers with a refusal (or any other error through the common
-// mapping) and audits it when the caller is known.
+// mapping) and audits it: with the caller when it is known, and a refused
+// certificate as an unknown caller's, which the intrusion rules watch.
 func (h *Handler) refuse(w http.ResponseWriter, r *http.Request, c *caller, err error) {
 	ref, ok := err.(*refusal)
 	if !ok {
 		problem.Error(w, r, h.log, err)
 		return
 	}
-	if c != nil {
+	switch {
+	case c != nil:
 		h.store.Audit(r.Context(), audit.Entry{Actor: c.actor, Action: "exchange.refused", Outcome: ref.code, Detail: `{"route":"` + r.Pattern + `"}`})
+	case ref.code == "certificate_unbound" || strings.HasPrefix(ref.code, "client_certificate"):
+		h.store.Audit(r.Context(), audit.Entry{Actor: audit.Actor{Kind: audit.Participant, ID: "unknown"}, Action: "exchange.refused",
+			Outcome: ref.code, Detail: `{"route":"` + r.Pattern + `"}`})
 	}
 	problem.Write(w, problem.Problem{Status: ref.status, Code: ref.code, Title: http.StatusText(ref.status), Detail: ref.detail, Message: ref.msg})
 }

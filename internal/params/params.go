@@ -32,6 +32,9 @@ const (
 	ReminderLeadHours  = "reminder_lead_hours"
 	ArchiveSenderDays  = "archive_sender_access_days"
 	AppealWorkingDays  = "appeal_deadline_working_days"
+	ReadsPerHour       = "intrusion_reads_per_hour"
+	RefusalsPerHour    = "intrusion_refusals_per_hour"
+	IntrusionSuspend   = "intrusion_suspend"
 )
 
 var (
@@ -50,6 +53,12 @@ var (
 			"Сколько участники, передававшие данные о ребёнке, могут читать его архивный профиль"), days, 0, 3650, 365},
 		{AppealWorkingDays, i18n.T("Müraciətə cavab müddəti", "Time to answer an appeal", "Срок ответа на обращение"),
 			i18n.T("iş günü", "working days", "рабочих дней"), 1, 60, 15},
+		{ReadsPerHour, i18n.T("Bir şəxsin saatda oxuduğu profillər: bundan çoxu təhlükəsizlik hadisəsidir", "Profiles one person reads an hour: more is a security event", "Профилей, читаемых одним лицом в час: больше — событие безопасности"),
+			i18n.T("profil", "profiles", "профилей"), 10, 10000, 200},
+		{RefusalsPerHour, i18n.T("Bir şəxsə saatda imtinalar: bundan çoxu təhlükəsizlik hadisəsidir", "Refusals to one person an hour: more is a security event", "Отказов одному лицу в час: больше — событие безопасности"),
+			i18n.T("imtina", "refusals", "отказов"), 3, 1000, 20},
+		{IntrusionSuspend, i18n.T("Təhlükəsizlik hadisəsində şəxsin girişini operator baxana qədər dayandır (1 — bəli, 0 — xeyr)", "Suspend the person on a security event until the operator reviews it (1 yes, 0 no)", "Приостанавливать доступ лица при событии безопасности до проверки оператором (1 — да, 0 — нет)"),
+			i18n.T("", "", ""), 0, 1, 0},
 		{ReminderLeadHours, i18n.T("Cavab müddətindən nə qədər əvvəl xatırlatma göndərilir", "How long before an answer is due the reminder goes", "За сколько до срока ответа отправляется напоминание"), hours, 1, 168, 24},
 	}
 )

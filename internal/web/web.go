@@ -85,7 +85,7 @@ func New(reg *registry.Service, cabinets *ecabinet.Service, st *store.Store, thr
 		sum := sha256.Sum256(b)
 		h.assets[f.Name()] = "/static/" + f.Name() + "?v=" + hex.EncodeToString(sum[:6])
 	}
-	for _, page := range []string{"landing", "home", "search", "child", "error", "entry", "sign", "reads", "admin", "admin_org", "audit", "history", "classifiers", "threads", "thread", "thread_new", "signals", "parameters", "appeals", "holidays", "correction", "corrections", "request", "requests"} {
+	for _, page := range []string{"landing", "home", "search", "child", "error", "entry", "sign", "reads", "admin", "admin_org", "audit", "history", "classifiers", "threads", "thread", "thread_new", "signals", "parameters", "appeals", "holidays", "correction", "corrections", "request", "requests", "status"} {
 		t := template.New("layout.html").Funcs(h.funcs())
 		h.pages[page] = template.Must(t.ParseFS(templateFS, "templates/layout.html", "templates/"+page+".html"))
 	}
