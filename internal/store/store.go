@@ -215,7 +215,15 @@ func (s *Store) classify(op string, err error) error {
 // tx runs fn in a transaction, committing if it returns nil. A read-only
 // transaction does not take SQLite's write lock.
 func (s *Store) tx(ctx context.Context, op string, readOnly bool, fn func(*sql.Tx) error) error {
-	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: readOnly})
+	opts := &sql.TxOptions{ReadOnly: readOnly}
+	if readOnly && s.engine == Postgres {
+		// A read-only transaction reads one snapshot, as SQLite's do: at
+		// PostgreSQL's default level each statement would see its own,
+		// and a reader of several tables (the audit chain and its head, a
+		// child and its facts) could see a write half done.
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	tx, err := s.db.BeginTx(ctx, opts)
 	if err != nil {
 		return s.classify(op, err)
 	}
