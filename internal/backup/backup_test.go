@@ -177,3 +177,29 @@ func TestBackupToADirectory(t *testing.T) {
 		t.Errorf("an unchecked backup reported as checked: %+v, %v", res, err)
 	}
 }
+
+// TestUnreachableTarget: a target that does not answer, or a bucket that
+// is not there, is a clear error; nothing is recorded as backed up.
+func TestUnreachableTarget(t *testing.T) {
+	st := storetest.Open(t, store.SQLite, nil)
+	fill(t, st, 3)
+	to, ids := keys(t)
+	s3 := s3Server(t)
+	for _, c := range []struct {
+		name string
+		s3   backup.S3
+		to   string
+	}{
+		{"nobody listening", backup.S3{Endpoint: "127.0.0.1:1", AccessKey: "a", SecretKey: "b", Insecure: true}, "s3://gov-cloud/x"},
+		{"no such bucket", s3, "s3://no-such-bucket/x"},
+		{"not a target", s3, "ftp://host/dir"},
+	} {
+		_, err := backup.Run(ctx, st, backup.Options{To: c.to, S3: c.s3, Recipients: to, Identities: ids})
+		if err == nil {
+			t.Errorf("%s: no error", c.name)
+		}
+	}
+	if runs, _ := st.BackupRuns(ctx, 10); len(runs) != 0 {
+		t.Errorf("failed backups recorded as runs: %+v", runs)
+	}
+}
