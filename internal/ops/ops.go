@@ -62,7 +62,7 @@ func (o *Ops) Raise(ctx context.Context, in store.Incident) (bool, error) {
 	if err != nil || !opened {
 		return opened, err
 	}
-	o.log.Warn("incident", "id", id, "source", in.Source, "severity", in.Severity, "title", in.Title)
+	o.log.Warn("incident", "id", id, "source", in.Source, "severity", in.Severity) // the title may name a person: not in logs
 	if o.webhook != "" {
 		body, _ := json.Marshal(map[string]any{"id": id, "source": in.Source, "severity": in.Severity, "title": in.Title,
 			"detail": in.Detail, "opened_at": o.now().UTC().Format(time.RFC3339)})
