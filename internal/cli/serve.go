@@ -295,6 +295,11 @@ func (a *App) serve(ctx context.Context, args []string) error {
 			}
 		})
 	}()
+	modulesDone := make(chan struct{})
+	go func() {
+		defer close(modulesDone)
+		web.Background(bg)
+	}()
 	webhooksDone := make(chan struct{})
 	go func() {
 		defer close(webhooksDone)
@@ -316,6 +321,7 @@ func (a *App) serve(ctx context.Context, args []string) error {
 		<-mailDone
 		<-backupDone
 		<-opsDone
+		<-modulesDone
 		return err
 	case <-ctx.Done():
 	}
@@ -339,6 +345,7 @@ func (a *App) serve(ctx context.Context, args []string) error {
 	<-mailDone
 	<-backupDone
 	<-opsDone
+	<-modulesDone
 	if err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"log/slog"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -47,6 +48,9 @@ type Server struct {
 	devSigner      http.Handler
 	signing        web.Signing
 	threads        *correspond.Service
+	// background are the jobs of the modules (reports, annual reports…)
+	// that run beside the server; Background starts them.
+	background []func(context.Context)
 }
 
 // Options configure the server beyond its store and registry.
@@ -253,7 +257,21 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /admin/incidents/{id}/resolve", s.withPage(s.web.ResolveIncident))
 	mux.HandleFunc("GET /admin/signals", s.withPage(s.web.SignalRules))
 	mux.HandleFunc("POST /admin/signals/{code}", s.withPage(s.web.SetSignalRule))
+	// Each module's own routes, in its own file.
+	s.reportRoutes(mux)
+	s.annualRoutes(mux)
+	s.publicRoutes(mux)
+	s.qualityRoutes(mux)
 	mux.HandleFunc("/", s.notFound)
+}
+
+// Background runs the modules' background jobs until ctx ends.
+func (s *Server) Background(ctx context.Context) {
+	var wg sync.WaitGroup
+	for _, job := range s.background {
+		wg.Go(func() { job(ctx) })
+	}
+	wg.Wait()
 }
 
 // ServeHTTP serves a request.

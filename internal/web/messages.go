@@ -5,6 +5,10 @@ import "github.com/scfwca/databank/internal/i18n"
 // messages are the interface's texts, Azerbaijani first. No text is
 // written in a handler or a template.
 var messages = map[string]i18n.Text{
+	"nav.reports":            i18n.T("Hesabatlar", "Reports", "Отчёты"),
+	"nav.annual":             i18n.T("İllik hesabat", "Annual report", "Годовой отчёт"),
+	"nav.quality":            i18n.T("Məlumat keyfiyyəti", "Data quality", "Качество данных"),
+	"nav.open":               i18n.T("Açıq məlumatlar", "Open data", "Открытые данные"),
 	"app":                    i18n.T("Uşaq Hüquqları Məlumat Bankı", "Child Rights Data Bank", "Банк данных о правах ребёнка"),
 	"app.long":               i18n.T("Uşaq hüquqlarının həyata keçirilməsinə dair elektron məlumat bankı", "Electronic Data Bank on the Realization of Children's Rights", "Электронный банк данных о реализации прав ребёнка"),
 	"skip":                   i18n.T("Əsas məzmuna keç", "Skip to main content", "Перейти к основному содержанию"),

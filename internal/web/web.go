@@ -85,9 +85,15 @@ func New(reg *registry.Service, cabinets *ecabinet.Service, st *store.Store, thr
 		sum := sha256.Sum256(b)
 		h.assets[f.Name()] = "/static/" + f.Name() + "?v=" + hex.EncodeToString(sum[:6])
 	}
-	for _, page := range []string{"landing", "home", "search", "child", "error", "entry", "sign", "reads", "admin", "admin_org", "audit", "history", "classifiers", "threads", "thread", "thread_new", "signals", "parameters", "appeals", "holidays", "correction", "corrections", "request", "requests", "status"} {
+	// Every template but the layout is a page, named by its file.
+	pages, _ := fs.Glob(templateFS, "templates/*.html")
+	for _, file := range pages {
+		page := strings.TrimSuffix(path.Base(file), ".html")
+		if page == "layout" {
+			continue
+		}
 		t := template.New("layout.html").Funcs(h.funcs())
-		h.pages[page] = template.Must(t.ParseFS(templateFS, "templates/layout.html", "templates/"+page+".html"))
+		h.pages[page] = template.Must(t.ParseFS(templateFS, "templates/layout.html", file))
 	}
 	return h
 }
