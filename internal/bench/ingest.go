@@ -48,15 +48,9 @@ type signedBatch struct {
 // Ingest measures ingestion through the signed exchange API over mutual
 // TLS against inserting the same facts straight into the engine.
 func Ingest(ctx context.Context, dbs *Databases, opt IngestOptions, log *slog.Logger) ([]Measure, error) {
-	pki, err := devpki.New("Benchmark")
+	pki, certs, err := benchPKI()
 	if err != nil {
 		return nil, err
-	}
-	certs := map[string]*devpki.Cert{}
-	for _, p := range participant.Defaults() {
-		if certs[p.Code], err = pki.Participant(p.Code); err != nil {
-			return nil, err
-		}
 	}
 	batches, records, err := prepare(opt, certs)
 	if err != nil {
@@ -156,34 +150,13 @@ func ingestAPI(ctx context.Context, log *slog.Logger, st *store.Store, pki *devp
 			return 0, err
 		}
 	}
-	anchors := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: pki.Root.Raw})
-	v, err := signature.NewVerifier(anchors, nil, time.Now)
+	ex, err := startExchange(log, st, pki, certs)
 	if err != nil {
 		return 0, err
 	}
-	srvCert, err := pki.Server("127.0.0.1")
-	if err != nil {
-		return 0, err
-	}
-	limits := exchange.DefaultLimits
-	limits.Rate, limits.Burst = 1e6, 1e6
-	h := exchange.New(st, registry.New(st, nil), log, exchange.Options{Verifier: v, Limits: limits})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	ln = tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{srvCert.TLS()}, ClientAuth: tls.RequireAnyClientCert, MinVersion: tls.VersionTLS12})
-	srv := &http.Server{Handler: h}
-	go srv.Serve(ln)
-	defer srv.Close()
-	roots := x509.NewCertPool()
-	roots.AddCert(pki.Root)
-	httpClients := map[string]*http.Client{}
-	for code, c := range certs {
-		httpClients[code] = &http.Client{Timeout: 5 * time.Minute, Transport: &http.Transport{
-			TLSClientConfig: &tls.Config{RootCAs: roots, Certificates: []tls.Certificate{c.TLS()}}}}
-	}
-	url := "https://" + ln.Addr().String() + "/exchange/v1/batches"
+	defer ex.stop()
+	httpClients := ex.clients
+	url := ex.base + "/exchange/v1/batches"
 	work := make(chan signedBatch)
 	var mu sync.Mutex
 	var firstErr error
@@ -300,4 +273,45 @@ func childKey(c registry.ChildSelector) string {
 		return c.BirthCertificate.Series + "/" + c.BirthCertificate.Number
 	}
 	return fmt.Sprintf("%v", c)
+}
+
+// exchangeServer is the exchange API over mutual TLS on loopback, with a
+// client per participant.
+type exchangeServer struct {
+	base    string
+	clients map[string]*http.Client
+	stop    func()
+}
+
+// startExchange serves the exchange API for st as an EHİS security
+// server would: TLS, client certificates, signatures verified against the
+// benchmark's own root; rate limits off.
+func startExchange(log *slog.Logger, st *store.Store, pki *devpki.PKI, certs map[string]*devpki.Cert) (*exchangeServer, error) {
+	anchors := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: pki.Root.Raw})
+	v, err := signature.NewVerifier(anchors, nil, time.Now)
+	if err != nil {
+		return nil, err
+	}
+	srvCert, err := pki.Server("127.0.0.1")
+	if err != nil {
+		return nil, err
+	}
+	limits := exchange.DefaultLimits
+	limits.Rate, limits.Burst = 1e6, 1e6
+	h := exchange.New(st, registry.New(st, nil), log, exchange.Options{Verifier: v, Limits: limits})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	ln = tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{srvCert.TLS()}, ClientAuth: tls.RequireAnyClientCert, MinVersion: tls.VersionTLS12})
+	srv := &http.Server{Handler: h}
+	go srv.Serve(ln)
+	roots := x509.NewCertPool()
+	roots.AddCert(pki.Root)
+	clients := map[string]*http.Client{}
+	for code, c := range certs {
+		clients[code] = &http.Client{Timeout: 5 * time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: 100,
+			TLSClientConfig: &tls.Config{RootCAs: roots, Certificates: []tls.Certificate{c.TLS()}}}}
+	}
+	return &exchangeServer{base: "https://" + ln.Addr().String(), clients: clients, stop: func() { srv.Close() }}, nil
 }

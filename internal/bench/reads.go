@@ -1,0 +1,305 @@
+package bench
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/scfwca/databank/internal/access"
+	"github.com/scfwca/databank/internal/audit"
+	"github.com/scfwca/databank/internal/devpki"
+	"github.com/scfwca/databank/internal/participant"
+	"github.com/scfwca/databank/internal/registry"
+	"github.com/scfwca/databank/internal/store"
+)
+
+// ReadOptions size the read benchmarks.
+type ReadOptions struct {
+	Reads    int // profile reads by FIN
+	Readers  int // concurrent readers
+	Searches int // searches by folded name with a region filter
+	// Reader is the participant whose system reads.
+	Reader string
+}
+
+// RunOptions size a whole run of `databank bench`.
+type RunOptions struct {
+	IngestOptions
+	ReadOptions
+}
+
+// Run measures a national-scale run on one population: ingestion through
+// the signed exchange API against raw inserts, then, on the database the
+// API filled, profile reads and searches. after, when set, runs further
+// measures (the cross-tab) on that database before it is closed.
+func Run(ctx context.Context, dbs *Databases, opt RunOptions, log *slog.Logger, after func(context.Context, *store.Store) ([]Measure, error)) ([]Measure, error) {
+	pki, certs, err := benchPKI()
+	if err != nil {
+		return nil, err
+	}
+	batches, records, err := prepare(opt.IngestOptions, certs)
+	if err != nil {
+		return nil, err
+	}
+	log.Info("bench: population ready", "children", opt.Children, "records", records, "batches", len(batches))
+	apiStore, err := dbs.Open(ctx, "api")
+	if err != nil {
+		return nil, err
+	}
+	defer apiStore.Close()
+	apiRate, err := ingestAPI(ctx, log, apiStore, pki, certs, batches, opt.Clients, records)
+	if err != nil {
+		return nil, fmt.Errorf("through the API: %w", err)
+	}
+	rawStore, err := dbs.Open(ctx, "raw")
+	if err != nil {
+		return nil, err
+	}
+	rawRate, err := ingestRaw(ctx, rawStore.DB(), batches, records)
+	rawStore.Close()
+	if err != nil {
+		return nil, fmt.Errorf("straight into the engine: %w", err)
+	}
+	batches = nil // the population is in the databases now
+	m := Measure{Name: "ingest (" + string(apiStore.Engine()) + ", signed API over mTLS vs raw inserts)", Value: apiRate, Unit: "records/s"}
+	m.Against(rawRate)
+	ms := []Measure{m}
+
+	reads, err := Reads(ctx, log, apiStore, pki, certs, opt.ReadOptions)
+	if err != nil {
+		return nil, err
+	}
+	ms = append(ms, reads...)
+	if after != nil {
+		more, err := after(ctx, apiStore)
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, more...)
+	}
+	return ms, nil
+}
+
+// benchPKI makes a development PKI and a certificate for every default
+// participant.
+func benchPKI() (*devpki.PKI, map[string]*devpki.Cert, error) {
+	pki, err := devpki.New("Benchmark")
+	if err != nil {
+		return nil, nil, err
+	}
+	certs := map[string]*devpki.Cert{}
+	for _, p := range participant.Defaults() {
+		if certs[p.Code], err = pki.Participant(p.Code); err != nil {
+			return nil, nil, err
+		}
+	}
+	return pki, certs, nil
+}
+
+// Reads measures, on a database the exchange API filled (participants
+// seeded and their certificates bound):
+//   - profile reads by FIN through GET /exchange/v1/children/{fin} over
+//     mutual TLS at opt.Clients concurrent clients — access policy,
+//     projection and one audit entry per read included — against the bare
+//     indexed queries that fetch the same child's current facts, at the
+//     same concurrency;
+//   - searches by folded family name with a region filter through the
+//     registry (policy and audit included), one at a time.
+func Reads(ctx context.Context, log *slog.Logger, st *store.Store, pki *devpki.PKI, certs map[string]*devpki.Cert, opt ReadOptions) ([]Measure, error) {
+	if opt.Reader == "" {
+		opt.Reader = "education"
+	}
+	opt.Readers = max(opt.Readers, 1)
+	fins, err := sample(ctx, st.DB(), `SELECT fin FROM profiles WHERE fin <> '' ORDER BY child_id`, opt.Reads)
+	if err != nil {
+		return nil, err
+	}
+	if len(fins) == 0 {
+		return nil, fmt.Errorf("no child with a FIN to read")
+	}
+	ex, err := startExchange(log, st, pki, certs)
+	if err != nil {
+		return nil, err
+	}
+	defer ex.stop()
+	client := ex.clients[opt.Reader]
+	api, err := concurrently(ctx, fins, opt.Readers, func(fin string) error {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, ex.base+"/exchange/v1/children/"+fin, nil)
+		if err != nil {
+			return err
+		}
+		req.Header.Set("X-Purpose", "benchmark")
+		resp, err := client.Do(req)
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+			return err
+		}
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("profile read: %s", resp.Status)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	db := st.DB()
+	raw, err := concurrently(ctx, fins, opt.Readers, func(fin string) error {
+		var id int64
+		if err := db.QueryRowContext(ctx, `SELECT child_id FROM child_keys WHERE kind = 'fin' AND value = $1`, fin).Scan(&id); err != nil {
+			return err
+		}
+		rows, err := db.QueryContext(ctx, `SELECT category, sender, effective_date, payload FROM facts
+			WHERE child_id = $1 AND is_current = 1`, id)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var c, s, d string
+			var p sql.NullString
+			if err := rows.Scan(&c, &s, &d, &p); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, err
+	}
+	var ms []Measure
+	for _, p := range []float64{50, 95, 99} {
+		m := Measure{Name: fmt.Sprintf("profile read p%.0f (%d clients, mTLS API vs bare indexed queries)", p, opt.Readers),
+			Value: ms1(percentile(api, p)), Unit: "ms"}
+		m.Against(ms1(percentile(raw, p)))
+		ms = append(ms, m)
+	}
+
+	if opt.Searches > 0 {
+		rows, err := sample(ctx, db, `SELECT family_name || '|' || region FROM profiles WHERE family_name <> '' AND region <> '' ORDER BY child_id`, opt.Searches)
+		if err != nil {
+			return nil, err
+		}
+		reg := registry.New(st, nil)
+		reader := registry.Reader{Actor: audit.SystemActor("bench"), Subject: access.Subject{Role: access.OperatorAdmin}}
+		var took []time.Duration
+		for _, r := range rows {
+			name, region, _ := strings.Cut(r, "|")
+			start := time.Now()
+			if _, _, err := reg.SearchProfiles(ctx, reader, registry.Query{Text: name, Region: region, AgeFrom: -1, AgeTo: -1}); err != nil {
+				return nil, fmt.Errorf("search: %w", err)
+			}
+			took = append(took, time.Since(start))
+		}
+		slices.Sort(took)
+		ms = append(ms, Measure{Name: "search by folded name + region p95 (registry, policy and audit)", Value: ms1(percentile(took, 95)), Unit: "ms"})
+	}
+	ms = append(ms, PeakMemory())
+	return ms, nil
+}
+
+// PeakMemory is the peak resident memory of this process, which hosts the
+// server during the benchmark (VmHWM on Linux).
+func PeakMemory() Measure {
+	m := Measure{Name: "peak resident memory (bench process, server in it)", Unit: "MiB"}
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return m
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+			kb, _ := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 64)
+			m.Value = kb / 1024
+		}
+	}
+	return m
+}
+
+// sample returns up to n values of a one-column query, spread evenly over
+// its rows.
+func sample(ctx context.Context, db *sql.DB, query string, n int) ([]string, error) {
+	rows, err := db.QueryContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var all []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		all = append(all, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if n <= 0 || len(all) <= n {
+		return all, nil
+	}
+	out := make([]string, 0, n)
+	for i := range n {
+		out = append(out, all[i*len(all)/n])
+	}
+	return out, nil
+}
+
+// concurrently runs do for every item at the given concurrency and
+// returns each call's duration, sorted.
+func concurrently(ctx context.Context, items []string, clients int, do func(string) error) ([]time.Duration, error) {
+	work := make(chan string)
+	var mu sync.Mutex
+	var took []time.Duration
+	var firstErr error
+	var wg sync.WaitGroup
+	for range clients {
+		wg.Go(func() {
+			for it := range work {
+				start := time.Now()
+				err := do(it)
+				d := time.Since(start)
+				mu.Lock()
+				took = append(took, d)
+				if err != nil && firstErr == nil {
+					firstErr = err
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	for _, it := range items {
+		if ctx.Err() != nil {
+			break
+		}
+		work <- it
+	}
+	close(work)
+	wg.Wait()
+	slices.Sort(took)
+	return took, firstErr
+}
+
+// percentile is the p-th percentile of sorted durations (nearest rank).
+func percentile(sorted []time.Duration, p float64) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	i := int(float64(len(sorted))*p/100+0.999999) - 1
+	return sorted[min(max(i, 0), len(sorted)-1)]
+}
+
+func ms1(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
