@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -127,6 +128,7 @@ func Reads(ctx context.Context, log *slog.Logger, st *store.Store, pki *devpki.P
 	if len(fins) == 0 {
 		return nil, fmt.Errorf("no child with a FIN to read")
 	}
+	mem := watchMemory()
 	ex, err := startExchange(log, st, pki, certs)
 	if err != nil {
 		return nil, err
@@ -206,27 +208,59 @@ func Reads(ctx context.Context, log *slog.Logger, st *store.Store, pki *devpki.P
 		slices.Sort(took)
 		ms = append(ms, Measure{Name: "search by folded name + region p95 (registry, policy and audit)", Value: ms1(percentile(took, 95)), Unit: "ms"})
 	}
-	ms = append(ms, PeakMemory())
+	ms = append(ms, mem.Peak())
 	return ms, nil
 }
 
-// PeakMemory is the peak resident memory of this process, which hosts the
-// server during the benchmark (VmHWM on Linux).
-func PeakMemory() Measure {
-	m := Measure{Name: "peak resident memory (bench process, server in it)", Unit: "MiB"}
+// memoryWatch samples the resident memory of this process, which hosts
+// the server, while the server serves. The generated population is freed
+// and returned to the system first, so the peak is the server's own.
+type memoryWatch struct {
+	stop chan struct{}
+	done chan float64
+}
+
+func watchMemory() *memoryWatch {
+	debug.FreeOSMemory()
+	w := &memoryWatch{stop: make(chan struct{}), done: make(chan float64, 1)}
+	go func() {
+		peak := residentMiB()
+		t := time.NewTicker(50 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-w.stop:
+				w.done <- max(peak, residentMiB())
+				return
+			case <-t.C:
+				peak = max(peak, residentMiB())
+			}
+		}
+	}()
+	return w
+}
+
+// Peak stops watching and returns the peak as a measure.
+func (w *memoryWatch) Peak() Measure {
+	close(w.stop)
+	return Measure{Name: "peak resident memory (server serving reads and searches)", Value: <-w.done, Unit: "MiB"}
+}
+
+// residentMiB is the process's resident memory now (VmRSS on Linux).
+func residentMiB() float64 {
 	f, err := os.Open("/proc/self/status")
 	if err != nil {
-		return m
+		return 0
 	}
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+		if v, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
 			kb, _ := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 64)
-			m.Value = kb / 1024
+			return kb / 1024
 		}
 	}
-	return m
+	return 0
 }
 
 // sample returns up to n values of a one-column query, spread evenly over

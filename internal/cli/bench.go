@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"strings"
 
 	"github.com/scfwca/databank/internal/bench"
 	"github.com/scfwca/databank/internal/config"
@@ -15,6 +16,9 @@ import (
 // benchCmd runs the system benchmarks; each figure is printed next to the
 // raw engine doing the same work in the same run.
 func (a *App) benchCmd(ctx context.Context, args []string) error {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		return a.benchAll(ctx, args)
+	}
 	if len(args) > 0 && args[0] == "correspondence" {
 		return a.benchCorrespondence(ctx, args[1:])
 	}
