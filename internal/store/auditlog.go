@@ -33,12 +33,6 @@ func (s *Store) appendAudit(ctx context.Context, tx querier, e audit.Entry) erro
 	return err
 }
 
-// Audit appends an entry to the audit log on its own, for acts that change
-// nothing else (a refused request, a login).
-func (s *Store) Audit(ctx context.Context, e audit.Entry) error {
-	return s.tx(ctx, "store.Audit", false, func(tx *sql.Tx) error { return s.appendAudit(ctx, tx, e) })
-}
-
 // Checkpoint signs the head of the audit chain with the server's key and
 // keeps it, unless the chain has not grown since the last checkpoint.
 func (s *Store) Checkpoint(ctx context.Context, key *ecdsa.PrivateKey) (*audit.Checkpoint, error) {

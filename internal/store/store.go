@@ -47,6 +47,7 @@ type Store struct {
 	recordAtATime bool
 	dsn           string
 	setBatches    atomic.Int64 // batches the set-based path took, for tests
+	audits        auditGroup   // entries appended on their own, committed together
 }
 
 // Options tune how a store is opened.
