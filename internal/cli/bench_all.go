@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"time"
 
 	"github.com/scfwca/databank/internal/bench"
@@ -27,6 +28,7 @@ func (a *App) benchAll(ctx context.Context, args []string) error {
 	searches := fs.Int("searches", 200, "searches by name and region")
 	fanout := fs.Int("fanout", 1000, "browsers following a thread for the fan-out measure")
 	jsonOut := fs.String("json", "", "also write the measures as JSON to this `file`")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this `file` (go tool pprof)")
 	fs.Lookup("db").Usage = "\"sqlite\" (fresh files in a temporary directory) or the postgres:// URL of a server where the benchmark may create databases"
 	if err := fs.Set("db", "sqlite"); err != nil {
 		return err
@@ -43,6 +45,17 @@ func (a *App) benchAll(ctx context.Context, args []string) error {
 	}
 	defer dbs.Close()
 	log := a.logger(&cfg)
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	start := time.Now()
 	opt := bench.RunOptions{
 		IngestOptions: bench.IngestOptions{Children: *children, Seed: 7, Batch: *batch, Clients: *clients},
