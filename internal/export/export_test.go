@@ -393,3 +393,46 @@ func keepPNG(t *testing.T, d Document) {
 	_ = os.WriteFile(in, b.Bytes(), 0o644)
 	_ = exec.Command("pdftoppm", "-png", "-r", "60", in, filepath.Join(dir, "export")).Run()
 }
+
+func benchTable(rows int) Document {
+	t := Table{Title: "Siyahı", Header: []string{"Rayon", "Yaş qrupu", "Cins", "Say", "Faiz"}}
+	for i := range rows {
+		t.Rows = append(t.Rows, []Cell{Text(fmt.Sprintf("Rayon %d", i%66)), Text("6-9"), Text("Qız"), Num(float64(i)), NumPrec(float64(i%1000)/10, 1)})
+	}
+	return Document{Title: "Sınaq", Generated: generated, Tables: []Table{t}}
+}
+
+// BenchmarkPDF10k and BenchmarkXLSX100k give the README's figures:
+// go test -run - -bench . -benchtime 1x ./internal/export/
+func BenchmarkPDF10k(b *testing.B) {
+	d := benchTable(10000)
+	for b.Loop() {
+		var w bytes.Buffer
+		if err := PDF(&w, d); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(w.Len())/1e6, "MB")
+	}
+}
+
+func BenchmarkXLSX100k(b *testing.B) {
+	d := benchTable(100000)
+	for b.Loop() {
+		var w bytes.Buffer
+		if err := XLSX(&w, d); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(w.Len())/1e6, "MB")
+	}
+}
+
+func BenchmarkCSV100k(b *testing.B) {
+	d := benchTable(100000)
+	for b.Loop() {
+		var w bytes.Buffer
+		if err := CSV(&w, d.Tables[0]); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(w.Len())/1e6, "MB")
+	}
+}
