@@ -40,7 +40,7 @@ func TestAnnualFormsAndUpdates(t *testing.T) {
 		answers := `{"a":1}`
 		up := store.AnnualUpdate{FormID: f.ID, Version: f.Version, State: "submitted", Answers: &answers, Submitted: true, SubmittedAt: t0,
 			Signed: &store.AnnualSigned{Body: `{"x":1}`, Signature: "c2ln", SignerSubject: "CN=x", ClientSubject: "CN=y", Via: "exchange"},
-			Event: "submitted", Actor: audit.Actor{Kind: audit.Participant, ID: "health"}}
+			Event:  "submitted", Actor: audit.Actor{Kind: audit.Participant, ID: "health"}}
 		if err := st.UpdateAnnual(ctx, up); err != nil {
 			t.Fatal(err)
 		}
