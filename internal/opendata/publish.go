@@ -138,7 +138,7 @@ func Publish(c *Counts) ([]*Table, error) {
 	catItems := make([]Item, len(KeyCategories))
 	catKeys := make([]string, len(KeyCategories))
 	cat := &raw{ds: ByRegionCategory, rows: regionItems, rowKeys: regionKeys, cols: catItems, colKeys: catKeys,
-		cells: grid(len(regionRows), len(KeyCategories), func(r, k int) int { return c.WithCategory[k][regionRows[r]] }),
+		cells:     grid(len(regionRows), len(KeyCategories), func(r, k int) int { return c.WithCategory[k][regionRows[r]] }),
 		rowTotals: make([]int, len(regionRows)), colTotals: make([]int, len(KeyCategories))}
 	for k, kc := range KeyCategories {
 		catItems[k] = Item{kc.Code, kc.Title}

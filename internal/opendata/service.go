@@ -129,6 +129,30 @@ func (s *Service) refresh(ctx context.Context) (*Snapshot, error) {
 
 // count counts and publishes every year.
 func (s *Service) count(ctx context.Context, years []Year) (*Snapshot, error) {
+	counts, err := Count(ctx, s.st, years)
+	if err != nil {
+		return nil, err
+	}
+	snap := &Snapshot{Years: years, tables: map[int][]*Table{}}
+	for _, c := range counts {
+		t, err := Publish(c)
+		if err != nil {
+			return nil, fmt.Errorf("opendata: publishing %d: %w", c.Year.Year, err)
+		}
+		snap.tables[c.Year.Year] = t
+	}
+	return snap, nil
+}
+
+// Count counts the children of each year, in two grouped reads of one
+// snapshot of the data. The children of year Y are those with a
+// profile — archived ones too, for these are the counts of past years —
+// born on or before its reference day and not yet 18 on it, and not dead
+// by then (a current death record effective on or before it). Each is
+// counted in the region it lives in and with the sex recorded now; it
+// has a key category in year Y when a current record of the category
+// takes effect on or before the reference day.
+func Count(ctx context.Context, st *store.Store, years []Year) ([]*Counts, error) {
 	q := store.OpenDataQuery{Categories: make([]string, len(KeyCategories))}
 	for _, y := range years {
 		q.Refs = append(q.Refs, y.AsOf)
@@ -139,11 +163,11 @@ func (s *Service) count(ctx context.Context, years []Year) (*Snapshot, error) {
 		q.Categories[i] = c.Code
 		catIndex[c.Code] = i
 	}
-	pop, cats, err := s.st.OpenDataCounts(ctx, q)
+	pop, cats, err := st.OpenDataCounts(ctx, q)
 	if err != nil {
 		return nil, err
 	}
-	snap := &Snapshot{Years: years, tables: map[int][]*Table{}}
+	out := make([]*Counts, len(years))
 	for i, y := range years {
 		c := NewCounts(y)
 		for _, g := range pop {
@@ -156,13 +180,9 @@ func (s *Service) count(ctx context.Context, years []Year) (*Snapshot, error) {
 				c.AddCategory(catIndex[g.Category], g.BirthYear, g.Passed, g.Region, g.N)
 			}
 		}
-		t, err := Publish(c)
-		if err != nil {
-			return nil, fmt.Errorf("opendata: publishing %d: %w", y.Year, err)
-		}
-		snap.tables[y.Year] = t
+		out[i] = c
 	}
-	return snap, nil
+	return out, nil
 }
 
 // MonthDay is the "MM-DD" on or before which a birthday has come by day d.
