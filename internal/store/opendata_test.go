@@ -191,4 +191,3 @@ func total(c *opendata.Counts) int {
 	}
 	return n
 }
-
