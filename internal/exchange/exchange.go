@@ -98,6 +98,9 @@ func (h *Handler) Routes() []Route {
 		{"POST /exchange/v1/children/search", h.participant(h.searchChildren)},
 		{"GET /exchange/v1/feed", h.participant(h.feed)},
 		{"GET /exchange/v1/notices", h.participant(h.notices)},
+		{"GET /exchange/v1/annual/{year}/form", h.participant(h.getAnnualForm)},
+		{"GET /exchange/v1/annual/{year}/report", h.participant(h.getAnnualReport)},
+		{"PUT /exchange/v1/annual/{year}/report", h.participant(h.putAnnualReport)},
 		{"GET /exchange/v1/categories", http.HandlerFunc(h.categories)},
 		{"GET /exchange/v1/openapi.json", http.HandlerFunc(h.openAPI)},
 	}

@@ -702,6 +702,9 @@ func TestOpenAPIAnswers(t *testing.T) {
 	call(catalog, "", "/exchange/v1/categories", nil)
 	call(openapi, "", "/exchange/v1/openapi.json", nil)
 
+	// The annual reports (annual_test.go).
+	annualAnswers(t, h, call, want)
+
 	// Every documented operation was seen to succeed.
 	for op := range d.operations(t) {
 		if !answered[op] {
