@@ -65,9 +65,9 @@ func records() []sent {
 	out[0].received = daysAgo(200, 9)
 	out = append(out,
 		sent{"education", "schooling", 2, "2025-09-15", daysAgo(40, 6)},
-		sent{"health", "health_checkup", 0, "2025-12-01", daysAgo(95, 21)},  // outside 90 days by receipt
-		sent{"health", "health_checkup", 0, "2026-01-20", daysAgo(45, 21)},  // next Baku day
-		sent{"health", "health_checkup", 2, "2024-06-01", daysAgo(30, 10)},  // old check-up, sent late
+		sent{"health", "health_checkup", 0, "2025-12-01", daysAgo(95, 21)}, // outside 90 days by receipt
+		sent{"health", "health_checkup", 0, "2026-01-20", daysAgo(45, 21)}, // next Baku day
+		sent{"health", "health_checkup", 2, "2024-06-01", daysAgo(30, 10)}, // old check-up, sent late
 		sent{"tabib", "medical_registration", 0, "2026-02-01", daysAgo(36, 8)},
 		sent{"tabib", "medical_registration", 1, "2026-02-27", daysAgo(11, 8)},
 		sent{"tabib", "health_checkup", 3, "2026-03-09", daysAgo(0, 5)}, // ahead of nothing: one day
@@ -310,7 +310,7 @@ func TestCompute(t *testing.T) {
 
 func TestHistogram(t *testing.T) {
 	for _, tc := range []struct {
-		h                  quality.Histogram
+		h                   quality.Histogram
 		median, p90, timely int
 	}{
 		{quality.Histogram{}, 0, 0, 0},

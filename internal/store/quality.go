@@ -67,7 +67,7 @@ func (s *Store) QualityDelays(ctx context.Context, since time.Time, sender strin
 // has no current record of Category or, when Since is set, none that
 // takes effect on or after Since.
 type CompletenessCheck struct {
-	Category string
+	Category          string
 	BornAfter, BornBy category.Date
 	Since             category.Date
 }
