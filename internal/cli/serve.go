@@ -102,6 +102,7 @@ func (a *App) serve(ctx context.Context, args []string) error {
 		opt.DevSigner = dev
 	}
 	opt.Env = cfg.Env
+	opt.PortalURL = cfg.PortalURL
 	web := server.New(st, reg, log, opt)
 	if err := web.RefreshParams(ctx); err != nil {
 		return err

@@ -76,6 +76,8 @@ type Config struct {
 	Backup                                     Backup
 	// IncidentWebhook receives every new incident as JSON.
 	IncidentWebhook string
+	// PortalURL is the e-government portal every page links to (§3.2.4).
+	PortalURL string
 }
 
 // Backup configures backups: where to (file:///DIR or s3://BUCKET/PREFIX),
@@ -148,6 +150,7 @@ func (c *Config) ServeFlags(fs *flag.FlagSet, env Env) {
 	fs.DurationVar(&c.AccessLogDelay, "access-log-delay", envDuration(env, "DATABANK_ACCESS_LOG_DELAY", 30*24*time.Hour), "how long restricted reads stay out of parents' access logs (env DATABANK_ACCESS_LOG_DELAY)")
 	fs.StringVar(&c.Env, "env", envOr(env, "DATABANK_ENV", ""), "environment: development, staging or production (env DATABANK_ENV); --production is production")
 	fs.BoolVar(&c.Production, "production", envBool(env, "DATABANK_PRODUCTION"), "production mode: refuse the development identity provider and the insecure exchange (env DATABANK_PRODUCTION)")
+	fs.StringVar(&c.PortalURL, "portal-url", envOr(env, "DATABANK_PORTAL_URL", "https://www.e-gov.az"), "`URL` of the e-government portal the pages link to (env DATABANK_PORTAL_URL)")
 	fs.StringVar(&c.IncidentWebhook, "incident-webhook", envOr(env, "DATABANK_INCIDENT_WEBHOOK", ""), "`URL` every new incident is posted to as JSON (env DATABANK_INCIDENT_WEBHOOK)")
 	fs.StringVar(&c.SMTPAddr, "smtp-addr", envOr(env, "DATABANK_SMTP_ADDR", ""), "SMTP server `host:port` for e-mail notices; none keeps them in the outbox (env DATABANK_SMTP_ADDR)")
 	fs.StringVar(&c.SMTPFrom, "smtp-from", envOr(env, "DATABANK_SMTP_FROM", "databank@localhost"), "sender `address` of e-mail notices (env DATABANK_SMTP_FROM)")
@@ -227,6 +230,9 @@ func (c *Config) Load(fs *flag.FlagSet, env Env) error {
 	}
 	if c.ExchangeInsecure && c.ExchangeAddr != "" && !IsLoopback(c.ExchangeAddr) {
 		return fmt.Errorf("--exchange-insecure is allowed on a loopback address only, not %q", c.ExchangeAddr)
+	}
+	if u, err := url.Parse(c.PortalURL); c.PortalURL != "" && (err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "") {
+		return fmt.Errorf("--portal-url %q: want an http(s) URL such as https://www.e-gov.az", c.PortalURL)
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":

@@ -78,6 +78,9 @@ type Options struct {
 	DevSigner http.Handler
 	// Env is the environment; staging shows a banner on every page.
 	Env string
+	// PortalURL is the e-government portal the pages link to;
+	// https://www.e-gov.az when empty.
+	PortalURL string
 }
 
 // New builds the server and its routes.
@@ -102,6 +105,7 @@ func New(st *store.Store, reg *registry.Service, log *slog.Logger, opt Options) 
 	s.web = web.New(reg, s.cabinets, st, s.threads, log, s.auth.now, opt.Signing)
 	s.web.OnParams(s.RefreshParams)
 	s.web.SetEnv(opt.Env)
+	s.web.SetPortal(opt.PortalURL)
 	s.logins = ratelimit.New(10.0/60, 20, s.auth.now)
 	s.reads = ratelimit.New(1, 60, s.auth.now)
 

@@ -67,6 +67,7 @@ type Handler struct {
 	corrections   *lifecycle.Corrections
 	requests      *lifecycle.Requests
 	env           string
+	portal        string // the e-government portal's URL; see SetPortal
 }
 
 // SetEnv sets the environment the pages say they are in: staging shows a
@@ -206,6 +207,8 @@ func (h *Handler) funcs() template.FuncMap {
 		"purposes":   func() []classifier.Item { return classifier.ReadPurposes.Items() },
 		"categories": func() []*category.Category { return category.All() },
 		"langs":      func() []i18n.Lang { return i18n.Langs },
+		"portal":     h.portalURL,
+		"portalHost": h.portalHost,
 		"list":       func(s ...string) []string { return s },
 		"overdue":    func(due, today string) bool { return due < today },
 		"list2":      func(a, b any) []any { return []any{a, b} },
