@@ -302,6 +302,12 @@ func TestCompute(t *testing.T) {
 			t.Errorf("education over a year %+v", e)
 		}
 
+		// Report keeps a computed report for a while.
+		a, err1 := svc.Report(ctx, 30, "")
+		b, err2 := svc.Report(ctx, 30, "")
+		if err1 != nil || err2 != nil || a != b || a.Days != 30 {
+			t.Errorf("Report twice: %p %p %v %v", a, b, err1, err2)
+		}
 		if _, err := svc.Compute(ctx, 90, "nobody"); !fault.Is(err, fault.NotFound) {
 			t.Errorf("an unknown participant: %v", err)
 		}

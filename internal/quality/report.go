@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/scfwca/databank/internal/category"
@@ -160,18 +161,52 @@ type Report struct {
 	Participants []Participant
 }
 
-// Service computes the reports from the store.
+// Service computes the reports from the store. It keeps each report for
+// CacheFor, so that sorting the table or coming back to it does not read
+// every fact again; the pages show when a report was computed.
 type Service struct {
 	store *store.Store
 	now   func() time.Time
+	mu    sync.Mutex
+	cache map[string]*Report
 }
+
+// CacheFor is how long a computed report is shown before it is computed
+// again.
+const CacheFor = 5 * time.Minute
 
 // New returns the service; now is the clock (time.Now when nil).
 func New(st *store.Store, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{store: st, now: now}
+	return &Service{store: st, now: now, cache: map[string]*Report{}}
+}
+
+// Report returns the participants' data quality over the last days, as
+// Compute does, from a report computed less than CacheFor ago when there
+// is one.
+func (s *Service) Report(ctx context.Context, days int, org string) (*Report, error) {
+	key := fmt.Sprintf("%d/%s", days, org)
+	s.mu.Lock()
+	rep, ok := s.cache[key]
+	s.mu.Unlock()
+	if ok && s.now().Sub(rep.Generated) < CacheFor && !s.now().Before(rep.Generated) {
+		return rep, nil
+	}
+	rep, err := s.Compute(ctx, days, org)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	for k, r := range s.cache { // drop what has expired
+		if s.now().Sub(r.Generated) >= CacheFor {
+			delete(s.cache, k)
+		}
+	}
+	s.cache[key] = rep
+	s.mu.Unlock()
+	return rep, nil
 }
 
 // Compute measures the participants' data quality over the last days:

@@ -5,6 +5,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 
@@ -64,16 +65,18 @@ func (q *QualityPages) Index(w http.ResponseWriter, r *http.Request, v *Viewer) 
 		q.h.Fail(w, r, v, err)
 		return
 	}
-	rep, err := q.svc.Compute(r.Context(), days, "")
+	rep, err := q.svc.Report(r.Context(), days, "")
 	if err != nil {
 		q.h.Fail(w, r, v, err)
 		return
 	}
 	lang := Language(w, r)
 	sortBy, desc := r.URL.Query().Get("sort"), r.URL.Query().Get("dir") == "desc"
-	sortParticipants(rep.Participants, sortBy, desc, lang)
-	rows := make([]qualityRow, len(rep.Participants))
-	for i, p := range rep.Participants {
+	// The report may be shared with other readers: sort a copy.
+	ps := slices.Clone(rep.Participants)
+	sortParticipants(ps, sortBy, desc, lang)
+	rows := make([]qualityRow, len(ps))
+	for i, p := range ps {
 		rows[i] = row(lang, p)
 	}
 	// Each column's header links to sorting by it, the other way round
@@ -129,7 +132,7 @@ func (q *QualityPages) org(w http.ResponseWriter, r *http.Request, v *Viewer, or
 		q.h.Fail(w, r, v, err)
 		return
 	}
-	rep, err := q.svc.Compute(r.Context(), days, org)
+	rep, err := q.svc.Report(r.Context(), days, org)
 	if err != nil {
 		q.h.Fail(w, r, v, err)
 		return
@@ -189,7 +192,7 @@ func (q *QualityPages) Export(w http.ResponseWriter, r *http.Request, v *Viewer)
 			fault.FieldError{Field: "format", Code: "one_of", Message: msgQualityFormat}))
 		return
 	}
-	rep, err := q.svc.Compute(r.Context(), days, "")
+	rep, err := q.svc.Report(r.Context(), days, "")
 	if err != nil {
 		q.h.Fail(w, r, v, err)
 		return
