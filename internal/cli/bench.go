@@ -22,9 +22,13 @@ func (a *App) benchCmd(ctx context.Context, args []string) error {
 	if len(args) > 0 && args[0] == "correspondence" {
 		return a.benchCorrespondence(ctx, args[1:])
 	}
+	if len(args) > 0 && args[0] == "reports" {
+		return a.benchReports(ctx, args[1:])
+	}
 	if len(args) == 0 || args[0] != "ingest" {
 		fmt.Fprintln(a.Stderr, "usage: databank bench ingest [--children N] [--batch N] [--clients N] [--db sqlite|postgres://…] [--json FILE]\n"+
-			"       databank bench correspondence [--clients N] [--messages N] [--rate N] [--db sqlite|postgres://…] [--json FILE]")
+			"       databank bench correspondence [--clients N] [--messages N] [--rate N] [--db sqlite|postgres://…] [--json FILE]\n"+
+			"       databank bench reports [--children N] [--db sqlite|postgres://…] [--json FILE]")
 		return errUsage
 	}
 	var cfg config.Config

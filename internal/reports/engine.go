@@ -65,11 +65,12 @@ func (s *Service) Run(ctx context.Context, who access.Subject, d Definition, pro
 		return nil, err
 	}
 	p := d.plan(d.asOf(today))
-	acc := make([]*accumulator, max(s.Workers, 1))
+	q := p.scan(s.Workers)
+	acc := make([]*accumulator, max(len(q.Parts), 1))
 	for i := range acc {
 		acc[i] = p.newAccumulator()
 	}
-	err := s.store.ScanReport(ctx, p.scan(s.Workers), func(part int, r *store.ReportRow) error {
+	err := s.store.ScanReport(ctx, q, func(part int, r *store.ReportRow) error {
 		acc[part].add(r)
 		return nil
 	}, func(done, total int64) {
@@ -184,7 +185,7 @@ func (d Definition) plan(asOf category.Date) *plan {
 	for a := range p.ages {
 		p.ages[a] = true
 	}
-	defer func() { p.birthCol = slices.Index(p.columns, "birth_date") }()
+	p.birthCol = col("birth_date")
 	for _, f := range d.Filters {
 		switch f.Kind {
 		case KindAge, KindAgeBand:
@@ -242,35 +243,14 @@ func (p *plan) ageOf(birth string) int {
 // scan is what the plan reads from the store.
 func (p *plan) scan(workers int) store.ReportScan {
 	d := p.def
-	q := store.ReportScan{Columns: p.columns, Workers: workers}
+	q := store.ReportScan{Columns: p.columns}
 	if !d.Archived() {
 		q.Statuses = []string{"active"}
 	}
-	// The window of ages: a current report counts the children 0–17 on
-	// the as-of day; every report leaves out those born after it.
-	q.BornTo = p.asOf.String()
-	if !d.OverTime() {
-		q.BornFrom = p.asOf.AddYears(-18).AddDays(1).String()
-	}
-	if p.ageCheck {
-		first, last := -1, -1
-		for a := range 18 {
-			if p.ages[a] {
-				if first < 0 {
-					first = a
-				}
-				last = a
-			}
-		}
-		if first < 0 {
-			first, last = 0, -1
-		}
-		q.BornTo = max(q.BornFrom, p.asOf.AddYears(-first).String())
-		q.BornFrom = max(q.BornFrom, p.asOf.AddYears(-(last + 1)).AddDays(1).String())
-		if last < first {
-			q.BornTo = "0000-00-00"
-		}
-	}
+	// The window of ages — a current report counts the children 0–17
+	// on the as-of day, and no report those born after it — and the age
+	// filters are applied as each child is counted: a birth-date range in
+	// the SQL would lead the planners away from the covering index.
 	for _, f := range d.Filters {
 		switch f.Kind {
 		case KindRegion:
@@ -314,7 +294,47 @@ func (p *plan) scan(workers int) store.ReportScan {
 		}
 		q.Values = v
 	}
+	q.Parts = split(workers, q.Regions)
 	return q
+}
+
+// split shares the regions between workers by their population, so that
+// each connection reads about as many children: each reads a range of
+// region codes, the first and last open-ended so that every child is read
+// (one whose region is not known, or in a region the operator added).
+// A report of one region is read by one connection.
+func split(workers int, regions []string) []store.ReportPart {
+	if workers < 2 || len(regions) == 1 {
+		return nil
+	}
+	codes := slices.Sorted(slices.Values(classifier.Regions.Codes()))
+	total := 0.0
+	for _, c := range codes {
+		total += classifier.RegionShare(c)
+	}
+	var parts []store.ReportPart
+	from, acc := "", 0.0
+	for i, c := range codes {
+		if len(parts) == workers-1 {
+			break
+		}
+		acc += classifier.RegionShare(c)
+		if acc >= total*float64(len(parts)+1)/float64(workers) && i+1 < len(codes) {
+			parts = append(parts, store.ReportPart{From: from, To: codes[i+1]})
+			from = codes[i+1]
+		}
+	}
+	return append(parts, store.ReportPart{From: from})
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
 }
 
 // intersect narrows a value set by another (nil being "any").
@@ -396,10 +416,8 @@ func (a *accumulator) age(birth string) int {
 // add counts one child.
 func (a *accumulator) add(r *store.ReportRow) {
 	p := a.p
-	if p.ageCheck {
-		if age := a.age(r.Cols[p.birthCol]); age < 0 || !p.ages[min(age, 18)] {
-			return
-		}
+	if age := a.age(r.Cols[p.birthCol]); age < 0 || (age > 17 && !p.def.OverTime()) || !p.ages[age] {
+		return
 	}
 	var key uint64
 	for _, i := range p.single {

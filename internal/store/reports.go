@@ -36,9 +36,8 @@ type ReportScan struct {
 	// Values, when set, reads a value from each child's current records
 	// of a category: a field or the period of the effective date.
 	Values *ReportValues
-	// Workers is how many connections read parts of the profiles at
-	// once; 1 when zero.
-	Workers int
+	// Parts split the scan by region between connections read at once.
+	Parts []ReportPart
 	// Only reads the children with these ids (for lists of a few).
 	Only []int64
 }
@@ -78,11 +77,19 @@ type ReportRow struct {
 	Values []string
 }
 
-// ScanReport reads the profiles a scan selects, in Workers parts at once,
-// calling fn with each child from the part's goroutine (part is 0 to
-// Workers-1), and progress (may be nil) now and then with the children
-// read so far and an upper bound of those to read. It stops at the first
-// error.
+// ReportPart is one part of a scan, read by its own connection: the
+// children whose region code sorts from From (inclusive) to To
+// (exclusive), "" leaving that end open. Ranges of the first column the
+// report index orders by after the status keep each part an index range.
+type ReportPart struct {
+	From, To string
+}
+
+// ScanReport reads the profiles a scan selects, each of its Parts at once
+// on its own connection (all in one when there are none), calling fn with
+// each child from the part's goroutine (part is the part's index), and
+// progress (may be nil) now and then with the children read so far and an
+// upper bound of those to read. It stops at the first error.
 func (s *Store) ScanReport(ctx context.Context, q ReportScan, fn func(part int, r *ReportRow) error, progress func(done, total int64)) error {
 	const op = "store.ScanReport"
 	for _, c := range q.Columns {
@@ -90,17 +97,15 @@ func (s *Store) ScanReport(ctx context.Context, q ReportScan, fn func(part int, 
 			return fault.E(op, fmt.Errorf("column %q cannot be read by reports", c))
 		}
 	}
-	var lo, hi sql.NullInt64
 	var total int64
-	if err := s.db.QueryRowContext(ctx, `SELECT min(child_id), max(child_id), count(*) FROM profiles`).Scan(&lo, &hi, &total); err != nil {
-		return s.classify(op, err)
+	if progress != nil {
+		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM profiles`).Scan(&total); err != nil {
+			return s.classify(op, err)
+		}
 	}
-	if !lo.Valid {
-		return nil
-	}
-	workers := max(q.Workers, 1)
-	if total < 20000 || len(q.Only) > 0 {
-		workers = 1
+	parts := q.Parts
+	if len(parts) == 0 || len(q.Only) > 0 {
+		parts = []ReportPart{{}}
 	}
 	var done int64
 	var mu sync.Mutex
@@ -114,15 +119,13 @@ func (s *Store) ScanReport(ctx context.Context, q ReportScan, fn func(part int, 
 		mu.Unlock()
 		progress(d, total)
 	}
-	span := (hi.Int64 - lo.Int64 + int64(workers)) / int64(workers)
-	errs := make([]error, workers)
+	errs := make([]error, len(parts))
 	var wg sync.WaitGroup
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	for w := range workers {
-		from, to := lo.Int64+int64(w)*span, min(lo.Int64+int64(w+1)*span-1, hi.Int64)
+	for w, part := range parts {
 		wg.Go(func() {
-			if err := s.scanPart(ctx, q, from, to, func(r *ReportRow) error { return fn(w, r) }, report); err != nil {
+			if err := s.scanPart(ctx, q, part, func(r *ReportRow) error { return fn(w, r) }, report); err != nil {
 				errs[w] = err
 				cancel()
 			}
@@ -142,10 +145,10 @@ func (s *Store) ScanReport(ctx context.Context, q ReportScan, fn func(part int, 
 	return nil
 }
 
-// scanPart reads the children with ids from lo to hi.
-func (s *Store) scanPart(ctx context.Context, q ReportScan, lo, hi int64, fn func(*ReportRow) error, report func(int64)) error {
+// scanPart reads the children of one part.
+func (s *Store) scanPart(ctx context.Context, q ReportScan, part ReportPart, fn func(*ReportRow) error, report func(int64)) error {
 	const op = "store.ScanReport"
-	query, args := s.reportQuery(q, lo, hi)
+	query, args := s.reportQuery(q, part)
 	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return s.classify(op, err)
@@ -208,7 +211,7 @@ func (s *Store) scanPart(ctx context.Context, q ReportScan, lo, hi int64, fn fun
 }
 
 // reportQuery builds the SELECT of one part of a scan.
-func (s *Store) reportQuery(q ReportScan, lo, hi int64) (string, []any) {
+func (s *Store) reportQuery(q ReportScan, part ReportPart) (string, []any) {
 	var args []any
 	arg := func(v any) string {
 		args = append(args, v)
@@ -263,8 +266,15 @@ func (s *Store) reportQuery(q ReportScan, lo, hi int64) (string, []any) {
 			ps[i] = arg(id)
 		}
 		where = append(where, "p.child_id IN ("+strings.Join(ps, ", ")+")")
-	} else {
-		where = append(where, "p.child_id BETWEEN "+arg(lo)+" AND "+arg(hi))
+	}
+	if part.From != "" {
+		where = append(where, "p.region >= "+arg(part.From))
+	}
+	if part.To != "" {
+		where = append(where, "p.region < "+arg(part.To))
+	}
+	if len(where) == 0 {
+		where = append(where, "1 = 1")
 	}
 	cols := make([]string, 0, len(q.Columns)+3)
 	cols = append(cols, "p.child_id")

@@ -6,7 +6,7 @@
 -- A covering index for cross-tabs: the current profiles by place and
 -- birth date, with the category mask, are read from the index alone, in
 -- the order the grouping needs, without touching the table.
-CREATE INDEX profiles_report ON profiles (status, region, birth_date, categories);
+CREATE INDEX profiles_report ON profiles (status, region, birth_date, categories, child_id);
 
 CREATE TABLE report_definitions (
     id         {{identity}},
