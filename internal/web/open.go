@@ -138,7 +138,6 @@ func cacheHeaders(w http.ResponseWriter, r *http.Request, snap *opendata.Snapsho
 	h.Set("Cache-Control", "public, max-age=300")
 	h.Set("Last-Modified", snap.Updated.UTC().Format(http.TimeFormat))
 	h.Set("Access-Control-Allow-Origin", "*")
-	h.Set("Vary", "Accept-Language, Cookie")
 	if match := r.Header.Get("If-None-Match"); match != "" && (match == etag || match == "W/"+etag || match == "*") {
 		w.WriteHeader(http.StatusNotModified)
 		return true
