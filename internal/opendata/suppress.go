@@ -20,7 +20,8 @@ const Threshold = 5
 // equation has no hidden count or at least two, so no hidden count can be
 // computed from an equation whose other terms are all published, nor by
 // repeating that with counts so recovered: a published count is never in
-// an equation with a single hidden one.
+// an equation with a single hidden one. Nor by combining equations: see
+// Suppress.
 type Problem struct {
 	keys  map[string]int
 	cells []cell
