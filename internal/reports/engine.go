@@ -27,6 +27,8 @@ type Service struct {
 	// data about a child may still read it (the operator's parameter);
 	// lists ask the access policy with it.
 	ArchiveDays func() int
+	// wakeC tells the local worker that a job was queued.
+	wakeC chan struct{}
 }
 
 // New returns the report service over a store; now is the clock.
@@ -34,7 +36,8 @@ func New(st *store.Store, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{store: st, now: now, Limits: DefaultLimits, Workers: 2, ArchiveDays: func() int { return 365 }}
+	return &Service{store: st, now: now, Limits: DefaultLimits, Workers: 2, ArchiveDays: func() int { return 365 },
+		wakeC: make(chan struct{}, 1)}
 }
 
 // MayReport reports whether a subject may run reports: the operator's

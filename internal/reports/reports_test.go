@@ -57,7 +57,7 @@ var population = []kid{
 		cats:  []string{"birth_registration", "schooling"},
 		facts: []fact{{"schooling", "2022-09-15", `{"grade":9,"language":"az"}`, false}}},
 	{fin: "AAAAAA7", region: "absheron_xizi", district: "abseron", birth: "2016-12-31", sex: "male", citizenship: "AZE",
-		cats:  []string{"birth_registration", "schooling", "pension_benefits", "offences_against_child"},
+		cats: []string{"birth_registration", "schooling", "pension_benefits", "offences_against_child"},
 		facts: []fact{{"schooling", "2024-09-15", `{"grade":3,"language":"az"}`, false}, {"pension_benefits", "2024-07-01", `{"kind":"benefit","benefit_type":"disability_child"}`, false},
 			{"pension_benefits", "2024-08-01", `{"kind":"benefit","benefit_type":"disability_child"}`, false}, {"offences_against_child", "2025-01-10", `{"withheld_from_parents":false}`, false}}},
 	{fin: "AAAAAA8", region: "absheron_xizi", district: "abseron", birth: "2019-02-28", sex: "female", citizenship: "TUR",
