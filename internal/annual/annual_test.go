@@ -145,6 +145,16 @@ func TestCheckValues(t *testing.T) {
 			if got := fields(err); !slices.Equal(got, []string{"values." + c.code + ":" + c.want}) {
 				t.Errorf("got %v", got)
 			}
+			for _, fe := range fault.FieldsOf(err) {
+				for _, m := range []string{fe.Message.AZ, fe.Message.EN, fe.Message.RU} {
+					if strings.Contains(m, "%!") {
+						t.Errorf("a malformed message: %q", m)
+					}
+				}
+				if in, ok := f.Indicator(c.code); ok && !strings.HasPrefix(fe.Message.EN, in.Label.EN+": ") {
+					t.Errorf("the English message does not start with the indicator's English label: %q", fe.Message.EN)
+				}
+			}
 		})
 	}
 	// A draft may leave required values empty; a submission may not, and

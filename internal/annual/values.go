@@ -75,7 +75,7 @@ func isEmpty(v any) bool {
 
 func (in *Indicator) fail(code, az, en, ru string) fault.FieldError {
 	return fault.FieldError{Field: "values." + in.Code, Code: code,
-		Message: tf("%s: "+az, "%s: "+en, "%s: "+ru, in.Label.AZ, in.Label.EN, in.Label.RU)}
+		Message: i18n.T(in.Label.AZ+": "+az, in.Label.EN+": "+en, in.Label.RU+": "+ru)}
 }
 
 func (in *Indicator) failf(code, az, en, ru string, args ...any) fault.FieldError {
