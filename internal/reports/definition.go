@@ -72,7 +72,8 @@ var ageBandFrom = []int{0, 3, 6, 10, 14}
 const CareParents = "parents"
 
 // NoValue is the value of a field dimension for a child without the
-// record or without the field in it.
+// record or without the field in it, and of a place, sex or citizenship
+// not known.
 const NoValue = "-"
 
 // Dimension is what a report's rows or columns count children by.
@@ -325,7 +326,7 @@ func (f Filter) check(path string, lim Limits) []fault.FieldError {
 	case KindSex:
 		values(classifier.Sexes.Has)
 	case KindCitizenship:
-		values(func(v string) bool { return classifier.Citizenships.Has(v) || v == "" })
+		values(func(v string) bool { return classifier.Citizenships.Has(v) })
 	case KindCareStatus:
 		values(func(v string) bool { return slices.Contains(careValues(), v) })
 	case KindAgeBand:
@@ -460,3 +461,6 @@ func (dm Dimension) span(asOf category.Date) (from, to category.Date) {
 func careValues() []string {
 	return append([]string{CareParents, "deprived_of_parental_care"}, classifier.CareForms.Codes()...)
 }
+
+// CareValues are the care statuses a report counts by.
+func CareValues() []string { return careValues() }

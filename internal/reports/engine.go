@@ -136,13 +136,13 @@ func (d Definition) plan(asOf category.Date) *plan {
 		dp := &dimPlan{Dimension: dm, col: -1}
 		switch dm.Kind {
 		case KindRegion:
-			dp.col, dp.known = col("region"), append(classifier.Regions.Codes(), "")
+			dp.col, dp.known = col("region"), append(classifier.Regions.Codes(), NoValue)
 		case KindDistrict:
-			dp.col, dp.known = col("district"), append(classifier.Districts.Codes(), "")
+			dp.col, dp.known = col("district"), append(classifier.Districts.Codes(), NoValue)
 		case KindSex:
-			dp.col, dp.known = col("sex"), append(classifier.Sexes.Codes(), "")
+			dp.col, dp.known = col("sex"), append(classifier.Sexes.Codes(), NoValue)
 		case KindCitizenship:
-			dp.col, dp.known = col("citizenship"), append(classifier.Citizenships.Codes(), "")
+			dp.col, dp.known = col("citizenship"), append(classifier.Citizenships.Codes(), NoValue)
 		case KindCareStatus:
 			dp.col, dp.known = col("care_status"), careValues()
 		case KindAge:
@@ -443,6 +443,10 @@ func (a *accumulator) add(r *store.ReportRow) {
 		case KindCareStatus:
 			if code == "" {
 				code = CareParents
+			}
+		default:
+			if code == "" {
+				code = NoValue // not known
 			}
 		}
 		key = key<<16 | a.index(i, code)

@@ -262,6 +262,10 @@ func (a *accumulator) matches(r *store.ReportRow, want []string) bool {
 				if code == "" {
 					code = CareParents
 				}
+			default:
+				if code == "" {
+					code = NoValue
+				}
 			}
 			if code != want[i] {
 				return false

@@ -104,7 +104,7 @@ func (p *plan) result(acc []*accumulator) *Result {
 		}
 		var vs []string
 		for _, v := range dp.known {
-			if met[v] || (v != "" && (len(dp.known) <= 20 || dp.Kind == KindCategory || dp.Kind == KindPeriod)) {
+			if met[v] || (v != NoValue && (len(dp.known) <= 20 || dp.Kind == KindCategory || dp.Kind == KindPeriod)) {
 				vs = append(vs, v)
 			}
 		}
