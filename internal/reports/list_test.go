@@ -13,6 +13,7 @@ import (
 	"github.com/scfwca/databank/internal/access"
 	"github.com/scfwca/databank/internal/audit"
 	"github.com/scfwca/databank/internal/fault"
+	"github.com/scfwca/databank/internal/i18n"
 	"github.com/scfwca/databank/internal/participant"
 	"github.com/scfwca/databank/internal/reports"
 	"github.com/scfwca/databank/internal/store"
@@ -263,9 +264,59 @@ func TestJobs(t *testing.T) {
 		if j, _ := svc.Job(ctx, owner.FIN, id2); j.State != "failed" || j.Error == "" {
 			t.Errorf("a job of a person who may no longer report: %+v", j)
 		}
-		// A day later both are gone.
+		w.Owner = func(context.Context, string, string) (access.Subject, error) { return operator, nil }
+
+		// Exports, end to end: each format of the table, and a list.
+		label := func(_ i18n.Lang, dm reports.Dimension, code string) string {
+			if code == "" {
+				return "by " + dm.Kind
+			}
+			return "«" + code + "»"
+		}
+		w.Label = label
+		exports := map[string]int64{}
+		for _, f := range []string{"csv", "xlsx", "pdf"} {
+			id, err := svc.Submit(ctx, owner, reports.JobRequest{Kind: "crosstab", Format: f, Definition: def, Lang: "en"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			exports[f] = id
+		}
+		listID, err := svc.Submit(ctx, owner, reports.JobRequest{Kind: "list", Format: "csv", Definition: def,
+			Cell: reports.Cell{Row: []string{"absheron_xizi"}}, Lang: "az"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 4 {
+			if ran, err := w.Once(ctx); !ran || err != nil {
+				t.Fatalf("export job: %v %v", ran, err)
+			}
+		}
+		for f, id := range exports {
+			j, body, err := svc.JobResult(ctx, owner.FIN, id)
+			if err != nil {
+				j, _ = svc.Job(ctx, owner.FIN, id)
+				t.Errorf("%s export: %v (%+v)", f, err, j)
+				continue
+			}
+			ok := map[string]bool{
+				"csv":  strings.Contains(string(body), "«baki»") && strings.Contains(string(body), "Total") && strings.Contains(string(body), "«male»"),
+				"xlsx": strings.HasPrefix(string(body), "PK"),
+				"pdf":  strings.HasPrefix(string(body), "%PDF"),
+			}[f]
+			if !ok || !strings.HasSuffix(j.ResultName, "."+f) {
+				t.Errorf("%s export %s: %.300q", f, j.ResultName, body)
+			}
+		}
+		_, body, err = svc.JobResult(ctx, owner.FIN, listID)
+		if err != nil || !strings.Contains(string(body), "AAAAAA5") || !strings.Contains(string(body), "AAAAAA7") || strings.Contains(string(body), "AAAAAA1") ||
+			!strings.Contains(string(body), "FİN") {
+			t.Errorf("list export: %v %q", err, body)
+		}
+
+		// A day later all are gone.
 		advance(reports.JobKeep + time.Minute)
-		if n, err := st.DeleteExpiredReportJobs(ctx); err != nil || n != 2 {
+		if n, err := st.DeleteExpiredReportJobs(ctx); err != nil || n != 6 {
 			t.Errorf("expired jobs deleted: %d %v", n, err)
 		}
 		if _, err := svc.Job(ctx, owner.FIN, id); !fault.Is(err, fault.NotFound) {

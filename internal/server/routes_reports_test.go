@@ -237,7 +237,8 @@ func TestReportsHTTP(t *testing.T) {
 			t.Errorf("builder: %d", status)
 		}
 		status, _, body = op.do("GET", "/reports?lang=en&run=1&row1=region&col1=age_band&percent=row", "", "")
-		if status != 200 || !strings.Contains(body, `id="report-table"`) || !strings.Contains(body, `id="grand-total">4<`) || !strings.Contains(body, "Absheron") {
+		if status != 200 || !strings.Contains(body, `id="report-table"`) || !strings.Contains(body, `id="grand-total">4<`) || !strings.Contains(body, "Absheron") ||
+			!strings.Contains(body, `<img src="data:image/svg`) {
 			t.Errorf("table page: %d %.2000s", status, body)
 		}
 		status, _, body = op.do("GET", "/reports?lang=en&run=1&col1=sex&age_from=9&age_to=3", "", "")
