@@ -134,7 +134,7 @@ func (s *Service) National(ctx context.Context, who Who, year int, lang i18n.Lan
 	if err != nil {
 		return export.Document{}, err
 	}
-	measures, err := s.store.AnnualMeasures(ctx, year, "")
+	measures, _, err := s.Measures(ctx, year, "")
 	if err != nil {
 		return export.Document{}, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"os"
 	"time"
 )
 
@@ -73,9 +74,12 @@ func mailReminder(year int, deadline string, days int) letter {
 			year, days, deadline, year, days, deadline, days, year, deadline)}
 }
 
-// Run sends the due reminders now and then every interval until ctx
-// ends, logging failures.
+// Run sends the due reminders and refreshes the Data Bank's figures of
+// the years with forms, now and then every interval until ctx ends,
+// logging failures. One server at a time refreshes the figures (a lease).
 func (s *Service) Run(ctx context.Context, log *slog.Logger, interval time.Duration) {
+	host, _ := os.Hostname()
+	holder := fmt.Sprintf("%s/%d", host, os.Getpid())
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
@@ -86,10 +90,35 @@ func (s *Service) Run(ctx context.Context, log *slog.Logger, interval time.Durat
 		} else if n > 0 {
 			log.Info("annual reminders sent", "count", n)
 		}
+		if err := s.refreshCurrent(ctx, holder); err != nil && ctx.Err() == nil {
+			log.Warn("annual figures not refreshed", "err", err)
+		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
 	}
+}
+
+// refreshCurrent refreshes the figures of this and last year's forms,
+// unless another server is doing it.
+func (s *Service) refreshCurrent(ctx context.Context, holder string) error {
+	ok, err := s.store.AcquireLease(ctx, "annual-measures", holder, 30*time.Minute)
+	if err != nil || !ok {
+		return err
+	}
+	defer s.store.ReleaseLease(context.WithoutCancel(ctx), "annual-measures", holder)
+	years, err := s.store.AnnualYears(ctx)
+	if err != nil {
+		return err
+	}
+	for _, y := range years {
+		if y >= s.now().Year()-1 {
+			if err := s.RefreshMeasures(ctx, y); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

@@ -437,18 +437,38 @@ func (s *Service) Reopen(ctx context.Context, who Who, year int, participant, un
 		Event: "reopened", Comment: strings.TrimSpace(comment + " → " + until), Actor: who.Actor, Mails: mails})
 }
 
-// Measures computes the Data Bank's own figures for a participant's
-// report: over its district for a commission, the country otherwise.
-func (s *Service) Measures(ctx context.Context, year int, participant string) (map[string]int64, error) {
-	p, err := s.store.Participant(ctx, participant)
-	if err != nil {
-		return nil, err
-	}
+// Measures returns the Data Bank's own figures for a participant's
+// report — over its district for a commission, the country otherwise — as
+// last computed, and when; they are computed now if they never were.
+func (s *Service) Measures(ctx context.Context, year int, participant string) (map[string]int64, time.Time, error) {
 	district := ""
-	if p.Kind == "commission" {
-		district = p.District
+	if participant != "" {
+		p, err := s.store.Participant(ctx, participant)
+		if err != nil {
+			return nil, time.Time{}, err
+		}
+		if p.Kind == "commission" {
+			district = p.District
+		}
 	}
-	return s.store.AnnualMeasures(ctx, year, district)
+	m, at, ok, err := s.store.StoredAnnualMeasures(ctx, year, district)
+	if err != nil || ok {
+		return m, at, err
+	}
+	if err := s.RefreshMeasures(ctx, year); err != nil {
+		return nil, time.Time{}, err
+	}
+	m, at, _, err = s.store.StoredAnnualMeasures(ctx, year, district)
+	return m, at, err
+}
+
+// RefreshMeasures computes a year's figures anew and keeps them.
+func (s *Service) RefreshMeasures(ctx context.Context, year int) error {
+	m, err := s.store.AnnualMeasures(ctx, year)
+	if err != nil {
+		return err
+	}
+	return s.store.PutAnnualMeasures(ctx, year, m)
 }
 
 // Evidence returns the signed version last submitted, to those who may

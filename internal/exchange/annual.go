@@ -79,7 +79,7 @@ func (h *Handler) getAnnualForm(w http.ResponseWriter, r *http.Request, c *calle
 		h.refuse(w, r, c, err)
 		return
 	}
-	computed, err := svc.Measures(r.Context(), year, c.p.Code)
+	computed, _, err := svc.Measures(r.Context(), year, c.p.Code)
 	if err != nil {
 		h.refuse(w, r, c, err)
 		return

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -406,44 +407,126 @@ func (s *Store) AnnualPendingDone(ctx context.Context, id string) error {
 	return s.classify("store.AnnualPendingDone", err)
 }
 
+// The figures the Data Bank computes for a year (see AnnualMeasures).
+var annualMeasureCodes = []string{"children_total", "children_disability", "children_in_care", "school_age_no_schooling",
+	"offences_against_children", "offences_by_children", "minor_mothers"}
+
 // AnnualMeasures computes, for a year, the figures the Data Bank itself
 // holds, over the children under 18 on 31 December of that year who are
-// not recorded as dead, in a district or (district "") the whole country:
+// not recorded as dead, per district, and under "" for the whole country:
 // children_total, children_disability (a current record with an
 // established disability), children_in_care (state or alternative care,
 // or on the register of children deprived of parental care),
 // school_age_no_schooling (6 or older with no schooling record),
 // offences_against_children and offences_by_children (a record of that
-// category effective in the year) and minor_mothers (likewise). These are
-// aggregate counts, not personal data.
-func (s *Store) AnnualMeasures(ctx context.Context, year int, district string) (map[string]int64, error) {
+// category effective in the year) and minor_mothers (likewise). It reads
+// every profile once. These are aggregate counts, not personal data.
+func (s *Store) AnnualMeasures(ctx context.Context, year int) (map[string]map[string]int64, error) {
 	end := fmt.Sprintf("%04d-12-31", year)
 	start := fmt.Sprintf("%04d-01-01", year)
 	born18 := fmt.Sprintf("%04d-12-31", year-18)
 	born6 := fmt.Sprintf("%04d-12-31", year-6)
-	schooling := int64(1) << category.CatSchooling.Bit
-	inYear := func(cat string) string {
-		return `CASE WHEN EXISTS (SELECT 1 FROM facts f WHERE f.child_id = p.child_id AND f.category = '` + cat + `'
-			AND f.is_current = 1 AND f.action = 'upsert' AND f.effective_date >= $1 AND f.effective_date <= $2) THEN 1 ELSE 0 END`
+	bit := func(cs ...*category.Category) int64 {
+		var m int64
+		for _, c := range cs {
+			m |= int64(1) << c.Bit
+		}
+		return m
 	}
-	var total, disability, care, noSchool, against, by, mothers int64
-	err := s.db.QueryRowContext(ctx, `SELECT count(*),
-		coalesce(sum(CASE WHEN EXISTS (SELECT 1 FROM facts f WHERE f.child_id = p.child_id AND f.is_current = 1 AND f.action = 'upsert'
+	// The profile's presence mask says which children have a record of a
+	// category at all: only theirs are looked up among the facts.
+	inYear := func(c *category.Category) string {
+		return fmt.Sprintf(`CASE WHEN (p.categories & %d) <> 0 AND EXISTS (SELECT 1 FROM facts f WHERE f.child_id = p.child_id
+			AND f.category = '%s' AND f.is_current = 1 AND f.action = 'upsert' AND f.effective_date >= $1 AND f.effective_date <= $2)
+			THEN 1 ELSE 0 END`, bit(c), c.Code)
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT p.district, count(*),
+		coalesce(sum(CASE WHEN (p.categories & `+fmt.Sprint(bit(category.CatPensionBenefits, category.CatHealthCheckup, category.CatSpecialEducation))+`) <> 0
+			AND EXISTS (SELECT 1 FROM facts f WHERE f.child_id = p.child_id AND f.is_current = 1 AND f.action = 'upsert'
 			AND f.category IN ('pension_benefits', 'health_checkup', 'special_education') AND f.payload LIKE '%"disability":%')
 			THEN 1 ELSE 0 END), 0),
 		coalesce(sum(CASE WHEN p.care_status <> '' THEN 1 ELSE 0 END), 0),
-		coalesce(sum(CASE WHEN p.birth_date <= $5 AND (p.categories & $6) = 0 THEN 1 ELSE 0 END), 0),
-		coalesce(sum(`+inYear("offences_against_child")+`), 0),
-		coalesce(sum(`+inYear("offences_by_child")+`), 0),
-		coalesce(sum(`+inYear("minor_motherhood")+`), 0)
+		coalesce(sum(CASE WHEN p.birth_date <= $4 AND (p.categories & $5) = 0 THEN 1 ELSE 0 END), 0),
+		coalesce(sum(`+inYear(category.CatOffencesAgainstChild)+`), 0),
+		coalesce(sum(`+inYear(category.CatOffencesByChild)+`), 0),
+		coalesce(sum(`+inYear(category.CatMinorMotherhood)+`), 0)
 		FROM profiles p
 		WHERE p.birth_date <> '' AND p.birth_date <= $2 AND p.birth_date > $3 AND p.status <> 'deceased' AND p.archived_reason <> 'death'
-		AND ($4 = '' OR p.district = $4)`, start, end, born18, district, born6, schooling).
-		Scan(&total, &disability, &care, &noSchool, &against, &by, &mothers)
+		GROUP BY p.district`, start, end, born18, born6, bit(category.CatSchooling))
 	if err != nil {
 		return nil, s.classify("store.AnnualMeasures", err)
 	}
-	return map[string]int64{"children_total": total, "children_disability": disability, "children_in_care": care,
-		"school_age_no_schooling": noSchool, "offences_against_children": against, "offences_by_children": by,
-		"minor_mothers": mothers}, nil
+	defer rows.Close()
+	national := map[string]int64{}
+	out := map[string]map[string]int64{"": national}
+	for _, c := range annualMeasureCodes {
+		national[c] = 0
+	}
+	for rows.Next() {
+		var district string
+		v := make([]int64, len(annualMeasureCodes))
+		if err := rows.Scan(&district, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6]); err != nil {
+			return nil, s.classify("store.AnnualMeasures", err)
+		}
+		m := map[string]int64{}
+		for i, c := range annualMeasureCodes {
+			m[c] = v[i]
+			national[c] += v[i]
+		}
+		if district != "" {
+			out[district] = m
+		}
+	}
+	return out, s.classify("store.AnnualMeasures", rows.Err())
+}
+
+// PutAnnualMeasures keeps a year's computed figures, per district and
+// under "" for the country, replacing those kept before.
+func (s *Store) PutAnnualMeasures(ctx context.Context, year int, figures map[string]map[string]int64) error {
+	return s.tx(ctx, "store.PutAnnualMeasures", false, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM annual_measures WHERE year = $1`, year); err != nil {
+			return err
+		}
+		now := micros(s.now())
+		for district, m := range figures {
+			b, _ := json.Marshal(m)
+			if _, err := tx.ExecContext(ctx, `INSERT INTO annual_measures (year, district, figures, computed_at) VALUES ($1, $2, $3, $4)`,
+				year, district, string(b), now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// StoredAnnualMeasures returns the figures kept for a year and a district
+// ("" for the country) and when they were computed; ok is false when none
+// were computed for the year yet. A district with no children has zeros.
+func (s *Store) StoredAnnualMeasures(ctx context.Context, year int, district string) (map[string]int64, time.Time, bool, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT district, figures, computed_at FROM annual_measures WHERE year = $1 AND district IN ('', $2)`,
+		year, district)
+	if err != nil {
+		return nil, time.Time{}, false, s.classify("store.StoredAnnualMeasures", err)
+	}
+	defer rows.Close()
+	found := false
+	var at int64
+	out := map[string]int64{}
+	for _, c := range annualMeasureCodes {
+		out[c] = 0
+	}
+	for rows.Next() {
+		var d, figures string
+		var t int64
+		if err := rows.Scan(&d, &figures, &t); err != nil {
+			return nil, time.Time{}, false, s.classify("store.StoredAnnualMeasures", err)
+		}
+		found, at = true, t
+		if d == district {
+			if err := json.Unmarshal([]byte(figures), &out); err != nil {
+				return nil, time.Time{}, false, fault.E("store.StoredAnnualMeasures", err)
+			}
+		}
+	}
+	return out, fromMicros(at), found, s.classify("store.StoredAnnualMeasures", rows.Err())
 }

@@ -141,10 +141,11 @@ func TestAnnualMeasures(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		nat, err := st.AnnualMeasures(ctx, 2026, "")
+		all, err := st.AnnualMeasures(ctx, 2026)
 		if err != nil {
 			t.Fatal(err)
 		}
+		nat := all[""]
 		want := map[string]int64{"children_total": 3, "children_disability": 1, "children_in_care": 1, "school_age_no_schooling": 1,
 			"offences_against_children": 1, "offences_by_children": 0, "minor_mothers": 0}
 		for k, v := range want {
@@ -152,13 +153,29 @@ func TestAnnualMeasures(t *testing.T) {
 				t.Errorf("national %s = %d; want %d", k, nat[k], v)
 			}
 		}
-		sab, err := st.AnnualMeasures(ctx, 2026, "sabail")
-		if err != nil || sab["children_total"] != 2 || sab["children_in_care"] != 0 || sab["offences_against_children"] != 1 {
-			t.Errorf("sabail = %v, %v", sab, err)
+		if sab := all["sabail"]; sab["children_total"] != 2 || sab["children_in_care"] != 0 || sab["offences_against_children"] != 1 {
+			t.Errorf("sabail = %v", sab)
 		}
 		// In 2025 the offence (recorded in 2026) does not count.
-		if y, _ := st.AnnualMeasures(ctx, 2025, ""); y["offences_against_children"] != 0 || y["children_total"] != 3 {
+		if y, _ := st.AnnualMeasures(ctx, 2025); y[""]["offences_against_children"] != 0 || y[""]["children_total"] != 3 {
 			t.Errorf("2025 = %v", y)
+		}
+		// Kept and read back: a district, the country, a district without
+		// children (zeros), a year never computed.
+		if _, _, ok, err := st.StoredAnnualMeasures(ctx, 2026, ""); ok || err != nil {
+			t.Errorf("figures of a year never computed: %v %v", ok, err)
+		}
+		if err := st.PutAnnualMeasures(ctx, 2026, all); err != nil {
+			t.Fatal(err)
+		}
+		if m, at, ok, err := st.StoredAnnualMeasures(ctx, 2026, "sabail"); !ok || err != nil || m["children_total"] != 2 || at.IsZero() {
+			t.Errorf("sabail kept: %v %v %v %v", m, at, ok, err)
+		}
+		if m, _, ok, _ := st.StoredAnnualMeasures(ctx, 2026, ""); !ok || m["children_total"] != 3 {
+			t.Errorf("the country kept: %v", m)
+		}
+		if m, _, ok, _ := st.StoredAnnualMeasures(ctx, 2026, "nakhchivan"); !ok || m["children_total"] != 0 || len(m) != 7 {
+			t.Errorf("a district without children: %v %v", m, ok)
 		}
 	})
 }

@@ -131,7 +131,7 @@ func (h *Handler) annualReport(w http.ResponseWriter, r *http.Request, v *Viewer
 		h.Fail(w, r, v, err)
 		return
 	}
-	measures, err := svc.Measures(r.Context(), year, org)
+	measures, measuredAt, err := svc.Measures(r.Context(), year, org)
 	if err != nil {
 		h.Fail(w, r, v, err)
 		return
@@ -163,7 +163,7 @@ func (h *Handler) annualReport(w http.ResponseWriter, r *http.Request, v *Viewer
 	fills := wh.Fills(org)
 	data := map[string]any{"Report": rep, "Sections": sections, "Edit": fills && rep.Editable(), "Fills": fills,
 		"Operator": wh.Operator(), "Errors": other, "HasErrors": len(errs) > 0, "LastDay": annual.LastDay(&rep.AnnualForm),
-		"Saved": r.URL.Query().Get("saved"), "Signing": h.signing.Signer != nil}
+		"Saved": r.URL.Query().Get("saved"), "Signing": h.signing.Signer != nil, "MeasuredAt": measuredAt}
 	if c := latestComment(rep); c != "" && rep.State == annual.Returned {
 		data["ReturnComment"] = c
 	}

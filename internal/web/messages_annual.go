@@ -54,6 +54,7 @@ var annualMessages = map[string]i18n.Text{
 	"annual.saved.defined":      i18n.T("Forma saxlanıldı.", "The form is saved.", "Форма сохранена."),
 	"annual.yes":                i18n.T("Bəli", "Yes", "Да"),
 	"annual.no":                 i18n.T("Xeyr", "No", "Нет"),
+	"annual.measuredat":         i18n.T("Məlumat Bankının rəqəmləri hesablanıb", "The Data Bank's figures computed at", "Цифры Банка данных вычислены"),
 	"annual.computed":           i18n.T("Məlumat Bankı üzrə", "In the Data Bank", "По Банку данных"),
 	"annual.save":               i18n.T("Qaralamanı saxla", "Save the draft", "Сохранить черновик"),
 	"annual.sign":               i18n.T("İmzala və təqdim et", "Sign and submit", "Подписать и представить"),

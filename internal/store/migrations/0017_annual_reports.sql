@@ -74,3 +74,13 @@ CREATE TABLE annual_reminders (
     sent_at  BIGINT NOT NULL,
     PRIMARY KEY (form_id, days)
 );
+
+-- The Data Bank's own figures for a year, per district ('' for the whole
+-- country), computed by a background job so that pages read them at once.
+CREATE TABLE annual_measures (
+    year        INTEGER NOT NULL,
+    district    TEXT NOT NULL,
+    figures     TEXT NOT NULL,
+    computed_at BIGINT NOT NULL,
+    PRIMARY KEY (year, district)
+);
