@@ -121,6 +121,28 @@ func (s *Service) List(ctx context.Context, reader Reader, d Definition, cell Ce
 	}
 	q := p.scan(1)
 	q.Parts = nil
+	// The cell's own values narrow the scan in SQL where they can; every
+	// child read is still checked against the cell below.
+	for i, dp := range p.dims {
+		code := want[i]
+		if code == "" || code == NoValue {
+			continue
+		}
+		switch dp.Kind {
+		case KindRegion:
+			q.Regions = intersect(q.Regions, []string{code})
+		case KindDistrict:
+			q.Districts = intersect(q.Districts, []string{code})
+		case KindSex:
+			q.Sexes = intersect(q.Sexes, []string{code})
+		case KindCitizenship:
+			q.Citizenships = intersect(q.Citizenships, []string{code})
+		case KindCategory:
+			if c, ok := category.Lookup(code); ok {
+				q.HasAll |= 1 << c.Bit
+			}
+		}
+	}
 	base := len(p.columns)
 	q.Columns = append(slices.Clone(p.columns), listColumns...)
 	col := func(r *store.ReportRow, name string) string { return r.Cols[base+slices.Index(listColumns, name)] }

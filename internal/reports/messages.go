@@ -67,9 +67,6 @@ var (
 	msgNoReports = i18n.T("Hesabatlar Məlumat Bankının əməkdaşları və iştirakçıları üçündür",
 		"Reports are for the staff of the Data Bank's operator and participants",
 		"Отчёты доступны сотрудникам оператора и участников Банка данных")
-	msgNoJob        = i18n.T("Belə hesabat işi yoxdur", "There is no such report job", "Такого задания нет")
-	msgNoDefinition = i18n.T("Belə saxlanmış hesabat yoxdur", "There is no such saved report", "Такого сохранённого отчёта нет")
-	msgNotReady     = i18n.T("Hesabat hələ hazır deyil", "The report is not ready yet", "Отчёт ещё не готов")
-	msgNotOwner     = i18n.T("Saxlanmış hesabatı yalnız onu yaradan silə bilər", "Only its owner may delete a saved report",
-		"Удалить сохранённый отчёт может только его автор")
+	msgNoJob    = i18n.T("Belə hesabat işi yoxdur", "There is no such report job", "Такого задания нет")
+	msgNotReady = i18n.T("Hesabat hələ hazır deyil", "The report is not ready yet", "Отчёт ещё не готов")
 )

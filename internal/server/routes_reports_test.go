@@ -310,6 +310,32 @@ func TestReportsHTTP(t *testing.T) {
 		if status, _, body = op.do("GET", page+"/download", "", ""); status != 200 || !strings.Contains(body, `"total":4`) {
 			t.Errorf("download: %d", status)
 		}
+
+		// A report over the records is offered in the background, and
+		// its table shown on the job's page once built.
+		heavy := `{"rows":[{"kind":"period","category":"schooling","period":"year"}]}`
+		status, _, body = op.do("GET", "/reports?lang=en&def="+url.QueryEscape(heavy), "", "")
+		if status != 200 || !strings.Contains(body, `id="heavy"`) || strings.Contains(body, `id="report-table"`) {
+			t.Errorf("a heavy report's page: %d", status)
+		}
+		status, hdr, _ = op.form("/reports/jobs", url.Values{"def": {heavy}, "kind": {"crosstab"}, "format": {"json"}})
+		if status != 303 {
+			t.Fatalf("heavy job: %d", status)
+		}
+		deadline = time.Now().Add(30 * time.Second)
+		for {
+			status, _, body = op.do("GET", hdr.Get("Location")+"?lang=en", "", "")
+			if strings.Contains(body, `id="download"`) || time.Now().After(deadline) {
+				break
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		if !strings.Contains(body, `id="report-table"`) || !strings.Contains(body, "Archived profiles are counted too") {
+			t.Errorf("the heavy report's job page: %d %.1500s", status, body)
+		}
+		if status, _, body = op.do("GET", "/reports/jobs?lang=en", "", ""); status != 200 || strings.Count(body, `href="/reports/jobs/`) < 3 {
+			t.Errorf("my jobs: %d", status)
+		}
 	})
 }
 
