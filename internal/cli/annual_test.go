@@ -114,7 +114,7 @@ func TestAnnualReportThroughThePages(t *testing.T) {
 		t.Errorf("justice reads health's report: %d", status)
 	}
 
-	if status, page := postPage(t, admin, report+"/decision?lang=en", url.Values{"decision": {"return"}}); status != http.StatusUnprocessableEntity || !strings.Contains(page, "Say why the report is returned") {
+	if status, page := postPage(t, admin, report+"/decision?lang=en", url.Values{"decision": {"return"}}); status != http.StatusUnprocessableEntity || !strings.Contains(page, `id="comment-error">Say why the report is returned`) {
 		t.Errorf("returning without a comment: %d", status)
 	}
 	if status, _ := admin.postForm(report+"/decision", url.Values{"decision": {"return"}, "comment": {"Give the programmes by region"}}); status != http.StatusSeeOther {

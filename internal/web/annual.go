@@ -141,6 +141,8 @@ func (h *Handler) annualReport(w http.ResponseWriter, r *http.Request, v *Viewer
 	for _, e := range errs {
 		if code, ok := strings.CutPrefix(e.Field, "values."); ok {
 			byField[code] = e.Message.In(lang)
+		} else if e.Field == "comment" || e.Field == "until" {
+			byField["."+e.Field] = e.Message.In(lang)
 		} else {
 			other = append(other, e)
 		}
@@ -173,6 +175,7 @@ func (h *Handler) annualReport(w http.ResponseWriter, r *http.Request, v *Viewer
 	if typed != nil {
 		data["Comment"], data["Until"] = typed.Get("comment"), typed.Get("until")
 	}
+	data["CommentError"], data["UntilError"] = byField[".comment"], byField[".until"]
 	h.render(w, r, "annual_report", status, v, "annual.report", data)
 }
 
