@@ -73,14 +73,18 @@ func (s *Service) Run(ctx context.Context, who access.Subject, d Definition, pro
 	for i := range acc {
 		acc[i] = p.newAccumulator()
 	}
+	var report func(done, total int64)
+	if progress != nil {
+		report = func(done, total int64) {
+			if total > 0 {
+				progress(min(float64(done)/float64(total), 1))
+			}
+		}
+	}
 	err := s.store.ScanReport(ctx, q, func(part int, r *store.ReportRow) error {
 		acc[part].add(r)
 		return nil
-	}, func(done, total int64) {
-		if progress != nil && total > 0 {
-			progress(min(float64(done)/float64(total), 1))
-		}
-	})
+	}, report)
 	if err != nil {
 		return nil, err
 	}

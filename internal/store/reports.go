@@ -38,8 +38,6 @@ type ReportScan struct {
 	Values *ReportValues
 	// Parts split the scan by region between connections read at once.
 	Parts []ReportPart
-	// Only reads the children with these ids (for lists of a few).
-	Only []int64
 }
 
 // ReportColumns are the profile columns a report may read.
@@ -104,7 +102,7 @@ func (s *Store) ScanReport(ctx context.Context, q ReportScan, fn func(part int, 
 		}
 	}
 	parts := q.Parts
-	if len(parts) == 0 || len(q.Only) > 0 {
+	if len(parts) == 0 {
 		parts = []ReportPart{{}}
 	}
 	var done int64
@@ -259,13 +257,6 @@ func (s *Store) reportQuery(q ReportScan, part ReportPart) (string, []any) {
 		}
 		where = append(where, "EXISTS (SELECT 1 FROM facts f WHERE f.child_id = p.child_id AND f.category = "+arg(f.Category)+
 			" AND f.is_current = 1 AND f.action = 'upsert' AND "+in(s.jsonText("f.payload", f.Path), vals)+")")
-	}
-	if len(q.Only) > 0 {
-		ps := make([]string, len(q.Only))
-		for i, id := range q.Only {
-			ps[i] = arg(id)
-		}
-		where = append(where, "p.child_id IN ("+strings.Join(ps, ", ")+")")
 	}
 	if part.From != "" {
 		where = append(where, "p.region >= "+arg(part.From))
