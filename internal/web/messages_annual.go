@@ -35,7 +35,7 @@ var annualMessages = map[string]i18n.Text{
 	"annual.returned.notice":    i18n.T("Operator hesabatı şərhlərlə geri qaytarıb; düzəldib yenidən təqdim edin.", "The operator returned the report with comments; correct it and submit it again.", "Оператор вернул отчёт с комментариями; исправьте и представьте снова."),
 	"annual.fix":                i18n.T("Səhvləri düzəldin: hər biri yerində göstərilib.", "Fix the mistakes: each is shown where it is.", "Исправьте ошибки: каждая показана на своём месте."),
 	"annual.national":           i18n.T("Milli hesabat", "National report", "Национальный отчёт"),
-	"annual.standing":           i18n.T("Vəziyyət", "Standing", "Положение"),
+	"annual.standing":           i18n.T("Müddətə əməl", "Timeliness", "Соблюдение срока"),
 	"annual.standing.on_time":   i18n.T("Vaxtında təqdim olunub", "Submitted on time", "Представлен вовремя"),
 	"annual.standing.late":      i18n.T("Gecikmə ilə təqdim olunub", "Submitted late", "Представлен с опозданием"),
 	"annual.standing.missing":   i18n.T("Təqdim olunmayıb", "Missing", "Не представлен"),
