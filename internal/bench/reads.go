@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
+	"math/rand/v2"
 	"net/http"
 	"os"
 	"runtime/debug"
@@ -26,8 +28,11 @@ import (
 
 // ReadOptions size the read benchmarks.
 type ReadOptions struct {
-	Reads    int // profile reads by FIN
-	Readers  int // concurrent readers
+	Reads   int // profile reads by FIN, in each of the two measures
+	Readers int // concurrent readers
+	// Rate is the reads per second the readers offer together in the
+	// latency measure; the saturation measure reads back to back.
+	Rate     float64
 	Searches int // searches by folded name with a region filter
 	// Reader is the participant whose system reads.
 	Reader string
@@ -110,10 +115,12 @@ func benchPKI() (*devpki.PKI, map[string]*devpki.Cert, error) {
 // Reads measures, on a database the exchange API filled (participants
 // seeded and their certificates bound):
 //   - profile reads by FIN through GET /exchange/v1/children/{fin} over
-//     mutual TLS at opt.Clients concurrent clients — access policy,
-//     projection and one audit entry per read included — against the bare
-//     indexed queries that fetch the same child's current facts, at the
-//     same concurrency;
+//     mutual TLS on opt.Readers connections — access policy, projection
+//     and one audit entry per read included — against the bare indexed
+//     queries (prepared) that fetch the same child's current facts on as
+//     many connections: their latency at opt.Rate reads per second
+//     offered, and their throughput and latency when the clients read back
+//     to back;
 //   - searches by folded family name with a region filter through the
 //     registry (policy and audit included), one at a time.
 func Reads(ctx context.Context, log *slog.Logger, st *store.Store, pki *devpki.PKI, certs map[string]*devpki.Cert, opt ReadOptions) ([]Measure, error) {
@@ -128,6 +135,9 @@ func Reads(ctx context.Context, log *slog.Logger, st *store.Store, pki *devpki.P
 	if len(fins) == 0 {
 		return nil, fmt.Errorf("no child with a FIN to read")
 	}
+	for i := 0; len(fins) < opt.Reads; i++ { // a small population is read again
+		fins = append(fins, fins[i])
+	}
 	mem := watchMemory()
 	ex, err := startExchange(log, st, pki, certs)
 	if err != nil {
@@ -135,7 +145,7 @@ func Reads(ctx context.Context, log *slog.Logger, st *store.Store, pki *devpki.P
 	}
 	defer ex.stop()
 	client := ex.clients[opt.Reader]
-	api, err := concurrently(ctx, fins, opt.Readers, func(fin string) error {
+	read := func(fin string) error {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, ex.base+"/exchange/v1/children/"+fin, nil)
 		if err != nil {
 			return err
@@ -153,18 +163,39 @@ func Reads(ctx context.Context, log *slog.Logger, st *store.Store, pki *devpki.P
 			return fmt.Errorf("profile read: %s", resp.Status)
 		}
 		return nil
-	})
+	}
+	// Participants' systems keep their connections to the exchange open:
+	// the TLS handshakes, and the first touch of the pages, are made
+	// before the clock starts, on the API and on the engine alike.
+	if _, _, err := concurrently(ctx, warmUp(fins, opt.Readers), opt.Readers, 0, read); err != nil {
+		return nil, err
+	}
+	api, _, err := concurrently(ctx, fins, opt.Readers, opt.Rate, read)
+	if err != nil {
+		return nil, err
+	}
+	apiSat, apiTook, err := concurrently(ctx, fins, opt.Readers, 0, read)
 	if err != nil {
 		return nil, err
 	}
 	db := st.DB()
-	raw, err := concurrently(ctx, fins, opt.Readers, func(fin string) error {
+	byFIN, err := db.PrepareContext(ctx, `SELECT child_id FROM child_keys WHERE kind = 'fin' AND value = $1`)
+	if err != nil {
+		return nil, err
+	}
+	defer byFIN.Close()
+	current, err := db.PrepareContext(ctx, `SELECT category, sender, effective_date, payload FROM facts
+		WHERE child_id = $1 AND is_current = 1`)
+	if err != nil {
+		return nil, err
+	}
+	defer current.Close()
+	bare := func(fin string) error {
 		var id int64
-		if err := db.QueryRowContext(ctx, `SELECT child_id FROM child_keys WHERE kind = 'fin' AND value = $1`, fin).Scan(&id); err != nil {
+		if err := byFIN.QueryRowContext(ctx, fin).Scan(&id); err != nil {
 			return err
 		}
-		rows, err := db.QueryContext(ctx, `SELECT category, sender, effective_date, payload FROM facts
-			WHERE child_id = $1 AND is_current = 1`, id)
+		rows, err := current.QueryContext(ctx, id)
 		if err != nil {
 			return err
 		}
@@ -177,17 +208,32 @@ func Reads(ctx context.Context, log *slog.Logger, st *store.Store, pki *devpki.P
 			}
 		}
 		return rows.Err()
-	})
+	}
+	if _, _, err := concurrently(ctx, warmUp(fins, opt.Readers), opt.Readers, 0, bare); err != nil {
+		return nil, err
+	}
+	raw, _, err := concurrently(ctx, fins, opt.Readers, opt.Rate, bare)
+	if err != nil {
+		return nil, err
+	}
+	rawSat, rawTook, err := concurrently(ctx, fins, opt.Readers, 0, bare)
 	if err != nil {
 		return nil, err
 	}
 	var ms []Measure
 	for _, p := range []float64{50, 95, 99} {
-		m := Measure{Name: fmt.Sprintf("profile read p%.0f (%d clients, mTLS API vs bare indexed queries)", p, opt.Readers),
+		m := Measure{Name: fmt.Sprintf("profile read p%.0f (%d clients at %.0f reads/s, mTLS API vs bare indexed queries)", p, opt.Readers, opt.Rate),
 			Value: ms1(percentile(api, p)), Unit: "ms"}
 		m.Against(ms1(percentile(raw, p)))
 		ms = append(ms, m)
 	}
+	sat := Measure{Name: fmt.Sprintf("profile reads at saturation (%d clients back to back, mTLS API vs bare indexed queries)", opt.Readers),
+		Value: math.Round(float64(len(fins)) / apiTook.Seconds()), Unit: "reads/s"}
+	sat.Against(math.Round(float64(len(fins)) / rawTook.Seconds()))
+	satP99 := Measure{Name: fmt.Sprintf("profile read p99 at saturation (%d clients back to back)", opt.Readers),
+		Value: ms1(percentile(apiSat, 99)), Unit: "ms"}
+	satP99.Against(ms1(percentile(rawSat, 99)))
+	ms = append(ms, sat, satP99)
 
 	if opt.Searches > 0 {
 		rows, err := sample(ctx, db, `SELECT family_name || '|' || region FROM profiles WHERE family_name <> '' AND region <> '' ORDER BY child_id`, opt.Searches)
@@ -292,20 +338,61 @@ func sample(ctx context.Context, db *sql.DB, query string, n int) ([]string, err
 	return out, nil
 }
 
-// concurrently runs do for every item at the given concurrency and
-// returns each call's duration, sorted.
-func concurrently(ctx context.Context, items []string, clients int, do func(string) error) ([]time.Duration, error) {
-	work := make(chan string)
+// warmUp is what each client reads before the clock starts: enough for
+// every one of them to hold its connection.
+func warmUp(items []string, clients int) []string {
+	var out []string
+	for len(out) < 4*clients {
+		out = append(out, items...)
+	}
+	return out[:4*clients]
+}
+
+// concurrently runs do for every item on the given number of clients and
+// returns each call's latency, sorted, and the time all took. With rate 0
+// the clients call back to back (a closed loop: the latencies are those of
+// a saturated server). With a rate, calls arrive at that many per second
+// on average, at exponentially distributed intervals from a fixed seed,
+// whether or not earlier ones have finished (an open loop), and each
+// latency runs from the call's arrival, so a call kept waiting for a free
+// client counts its wait.
+func concurrently(ctx context.Context, items []string, clients int, rate float64, do func(string) error) ([]time.Duration, time.Duration, error) {
+	type call struct {
+		item string
+		at   time.Time // of arrival; zero in a closed loop
+	}
+	work := make(chan call, len(items))
+	start := time.Now()
+	if rate > 0 {
+		rng := rand.New(rand.NewPCG(1, 2))
+		at := start
+		for _, it := range items {
+			at = at.Add(time.Duration(rng.ExpFloat64() / rate * float64(time.Second)))
+			work <- call{it, at}
+		}
+	} else {
+		for _, it := range items {
+			work <- call{item: it}
+		}
+	}
+	close(work)
 	var mu sync.Mutex
 	var took []time.Duration
 	var firstErr error
 	var wg sync.WaitGroup
 	for range clients {
 		wg.Go(func() {
-			for it := range work {
-				start := time.Now()
-				err := do(it)
-				d := time.Since(start)
+			for c := range work {
+				if ctx.Err() != nil {
+					return
+				}
+				if c.at.IsZero() {
+					c.at = time.Now()
+				} else if wait := time.Until(c.at); wait > 0 {
+					time.Sleep(wait)
+				}
+				err := do(c.item)
+				d := time.Since(c.at)
 				mu.Lock()
 				took = append(took, d)
 				if err != nil && firstErr == nil {
@@ -315,16 +402,13 @@ func concurrently(ctx context.Context, items []string, clients int, do func(stri
 			}
 		})
 	}
-	for _, it := range items {
-		if ctx.Err() != nil {
-			break
-		}
-		work <- it
-	}
-	close(work)
 	wg.Wait()
+	all := time.Since(start)
 	slices.Sort(took)
-	return took, firstErr
+	if firstErr == nil {
+		firstErr = ctx.Err()
+	}
+	return took, all, firstErr
 }
 
 // percentile is the p-th percentile of sorted durations (nearest rank).

@@ -20,11 +20,11 @@ func TestRunMeasuresEveryFigure(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer dbs.Close()
-	const reads, searches = 24, 6
+	const reads, readers, searches = 24, 4, 6
 	var audited, searched int
 	opt := bench.RunOptions{
 		IngestOptions: bench.IngestOptions{Children: 40, Seed: 3, Batch: 50, Clients: 2},
-		ReadOptions:   bench.ReadOptions{Reads: reads, Readers: 4, Searches: searches},
+		ReadOptions:   bench.ReadOptions{Reads: reads, Readers: readers, Rate: 400, Searches: searches},
 	}
 	ms, err := bench.Run(context.Background(), dbs, opt, slog.New(slog.NewTextHandler(io.Discard, nil)),
 		func(ctx context.Context, st *store.Store) ([]bench.Measure, error) {
@@ -46,7 +46,8 @@ func TestRunMeasuresEveryFigure(t *testing.T) {
 		key, _, _ := strings.Cut(m.Name, " (")
 		byName[key] = m
 	}
-	for _, name := range []string{"ingest", "profile read p50", "profile read p95", "profile read p99"} {
+	for _, name := range []string{"ingest", "profile read p50", "profile read p95", "profile read p99",
+		"profile reads at saturation", "profile read p99 at saturation"} {
 		m, ok := byName[name]
 		if !ok {
 			t.Fatalf("no %q measure in %+v", name, ms)
@@ -67,8 +68,10 @@ func TestRunMeasuresEveryFigure(t *testing.T) {
 	if _, ok := byName["extra"]; !ok {
 		t.Error("the measures of the after hook are missing")
 	}
-	if audited != reads {
-		t.Errorf("%d profile reads audited, want %d (one per read)", audited, reads)
+	// Four reads per client to open the connections, then the reads of
+	// the paced measure and of the saturation measure.
+	if want := 4*readers + 2*reads; audited != want {
+		t.Errorf("%d profile reads audited, want %d (one per read)", audited, want)
 	}
 	if searched != searches {
 		t.Errorf("%d searches audited, want %d", searched, searches)

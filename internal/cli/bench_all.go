@@ -24,7 +24,8 @@ func (a *App) benchAll(ctx context.Context, args []string) error {
 	batch := fs.Int("batch", 1000, "records per batch")
 	clients := fs.Int("clients", 2, "concurrent senders")
 	readers := fs.Int("readers", 50, "concurrent clients reading profiles")
-	reads := fs.Int("reads", 5000, "profile reads by FIN")
+	reads := fs.Int("reads", 5000, "profile reads by FIN in each read measure")
+	readRate := fs.Float64("read-rate", 500, "reads per second the readers offer together in the latency measure")
 	searches := fs.Int("searches", 200, "searches by name and region")
 	fanout := fs.Int("fanout", 1000, "browsers following a thread for the fan-out measure")
 	jsonOut := fs.String("json", "", "also write the measures as JSON to this `file`")
@@ -38,6 +39,9 @@ func (a *App) benchAll(ctx context.Context, args []string) error {
 	}
 	if *children < 1 || *reads < 1 || *readers < 1 || *fanout < 1 {
 		return fmt.Errorf("--children, --reads, --readers and --fanout must be at least 1")
+	}
+	if !(*readRate > 0) {
+		return fmt.Errorf("--read-rate must be above 0")
 	}
 	dbs, err := bench.NewDatabases(cfg.DB)
 	if err != nil {
@@ -59,7 +63,7 @@ func (a *App) benchAll(ctx context.Context, args []string) error {
 	start := time.Now()
 	opt := bench.RunOptions{
 		IngestOptions: bench.IngestOptions{Children: *children, Seed: 7, Batch: *batch, Clients: *clients},
-		ReadOptions:   bench.ReadOptions{Reads: *reads, Readers: *readers, Searches: *searches},
+		ReadOptions:   bench.ReadOptions{Reads: *reads, Readers: *readers, Rate: *readRate, Searches: *searches},
 	}
 	ms, err := bench.Run(ctx, dbs, opt, log, func(ctx context.Context, st *store.Store) ([]bench.Measure, error) {
 		return benchCrossTab(ctx, st)

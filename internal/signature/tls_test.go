@@ -68,3 +68,49 @@ func TestVerifyClient(t *testing.T) {
 		}
 	})
 }
+
+// TestVerifyClientRemembersChainsNotVerdicts holds the chains remembered
+// between requests to what a fresh verification would say: a certificate
+// revoked after it was accepted is refused at once, one that expires is
+// refused from its expiry, and a clock set back before the chain was
+// built builds it again.
+func TestVerifyClientRemembersChainsNotVerdicts(t *testing.T) {
+	p := sigtest.New(t)
+	short := p.Issue(t, "health", sigtest.Validity(time.Now().Add(-time.Hour), time.Now().Add(time.Hour)))
+	other := p.Issue(t, "labour")
+	var offset time.Duration
+	v := load(t, p.RootPEM, []string{p.CRLPath}, func() time.Time { return time.Now().Add(offset) })
+
+	for range 2 {
+		if err := v.VerifyClient(chainOf(short)); err != nil {
+			t.Fatalf("valid certificate refused: %v", err)
+		}
+	}
+	offset = 2 * time.Hour
+	if code := CodeOf(v.VerifyClient(chainOf(short))); code != CodeExpired {
+		t.Fatalf("two hours later: code %q, want %s", code, CodeExpired)
+	}
+	offset = 0
+	if err := v.VerifyClient(chainOf(short)); err != nil {
+		t.Fatalf("back to now: %v", err)
+	}
+	offset = -2 * time.Hour // before the certificate's start
+	if code := CodeOf(v.VerifyClient(chainOf(short))); code != CodeExpired {
+		t.Fatalf("two hours earlier: code %q, want %s", code, CodeExpired)
+	}
+	offset = 0
+
+	if err := v.VerifyClient(chainOf(other)); err != nil {
+		t.Fatalf("valid certificate refused: %v", err)
+	}
+	p.Revoke(t, other)
+	if err := v.LoadCRLs([]string{p.CRLPath}); err != nil {
+		t.Fatal(err)
+	}
+	if code := CodeOf(v.VerifyClient(chainOf(other))); code != CodeRevoked {
+		t.Fatalf("after its revocation: code %q, want %s", code, CodeRevoked)
+	}
+	if err := v.VerifyClient(chainOf(short)); err != nil {
+		t.Fatalf("another certificate refused after a revocation: %v", err)
+	}
+}

@@ -21,6 +21,8 @@ type Verifier struct {
 
 	mu   sync.RWMutex
 	crls []*crl
+
+	clientChains chainCache
 }
 
 // NewVerifier builds a Verifier from the trust anchors (PEM, one or more

@@ -66,13 +66,12 @@ func (s *Store) commitAudits() {
 	// The group outlives any one caller's context: it is committed for
 	// all of them or for none.
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	entries := make([]audit.Entry, len(group))
+	for i, w := range group {
+		entries[i] = w.e
+	}
 	err := s.tx(ctx, "store.Audit", false, func(tx *sql.Tx) error {
-		for _, w := range group {
-			if err := s.appendAudit(ctx, tx, w.e); err != nil {
-				return err
-			}
-		}
-		return nil
+		return s.appendAudits(ctx, s.cached(tx), entries)
 	})
 	cancel()
 	for _, w := range group {

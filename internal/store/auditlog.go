@@ -15,21 +15,34 @@ import (
 // transaction. Taking the head row first serialises appends, so the chain
 // never forks.
 func (s *Store) appendAudit(ctx context.Context, tx querier, e audit.Entry) error {
-	var prevHash string
-	err := tx.QueryRowContext(ctx, `UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash`).Scan(&e.Seq, &prevHash)
+	return s.appendAudits(ctx, tx, []audit.Entry{e})
+}
+
+// appendAudits chains entries onto the log in order: the head is taken
+// (and, on PostgreSQL, locked) once for all of them and moved once.
+func (s *Store) appendAudits(ctx context.Context, tx querier, entries []audit.Entry) error {
+	var seq int64
+	var hash string
+	err := tx.QueryRowContext(ctx, `UPDATE audit_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, hash`, len(entries)).Scan(&seq, &hash)
 	if err != nil {
 		return err
 	}
-	e.At = s.now().UTC().Truncate(1000) // stored to the microsecond
-	e.PrevHash = prevHash
-	e.Hash = e.ComputeHash(prevHash)
-	if _, err := tx.ExecContext(ctx, `UPDATE audit_head SET hash = $1 WHERE id = 1`, e.Hash); err != nil {
-		return err
+	seq -= int64(len(entries))
+	at := s.now().UTC().Truncate(1000) // stored to the microsecond
+	for _, e := range entries {
+		seq++
+		e.Seq, e.At, e.PrevHash = seq, at, hash
+		e.Hash = e.ComputeHash(hash)
+		hash = e.Hash
+		_, err = tx.ExecContext(ctx, `INSERT INTO audit_log (seq, at, actor_kind, actor_id, actor_org, actor_role, action,
+			child_id, category, outcome, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+			e.Seq, micros(e.At), e.Actor.Kind, e.Actor.ID, e.Actor.Org, e.Actor.Role, e.Action, e.ChildID, e.Category,
+			e.Outcome, e.Detail, e.PrevHash, e.Hash)
+		if err != nil {
+			return err
+		}
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO audit_log (seq, at, actor_kind, actor_id, actor_org, actor_role, action,
-		child_id, category, outcome, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-		e.Seq, micros(e.At), e.Actor.Kind, e.Actor.ID, e.Actor.Org, e.Actor.Role, e.Action, e.ChildID, e.Category,
-		e.Outcome, e.Detail, e.PrevHash, e.Hash)
+	_, err = tx.ExecContext(ctx, `UPDATE audit_head SET hash = $1 WHERE id = 1`, hash)
 	return err
 }
 

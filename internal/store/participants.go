@@ -100,7 +100,7 @@ func (s *Store) Participants(ctx context.Context) ([]participant.Participant, er
 
 // Participant returns one participant with its rights.
 func (s *Store) Participant(ctx context.Context, code string) (*participant.Participant, error) {
-	p, err := participantByCode(ctx, s.db, code)
+	p, err := participantByCode(ctx, s.reads, code)
 	if err != nil {
 		if _, ok := err.(*fault.Error); ok {
 			return nil, err
@@ -193,7 +193,7 @@ func (s *Store) Bindings(ctx context.Context) ([]Binding, error) {
 // refuses.
 func (s *Store) ParticipantBySubject(ctx context.Context, subject string) (*participant.Participant, error) {
 	var code string
-	err := s.db.QueryRowContext(ctx, `SELECT participant FROM certificate_bindings WHERE subject = $1`, subject).Scan(&code)
+	err := s.reads.QueryRowContext(ctx, `SELECT participant FROM certificate_bindings WHERE subject = $1`, subject).Scan(&code)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fault.E("store.ParticipantBySubject", fault.NotFound, fmt.Errorf("no participant bound to %q", subject))
 	}
