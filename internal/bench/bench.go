@@ -66,7 +66,6 @@ func NewDatabases(db string) (*Databases, error) {
 	d := &Databases{}
 	if store.IsPostgres(db) {
 		d.pgURL = db
-		return d, nil
 	}
 	dir, err := os.MkdirTemp("", "databank-bench-")
 	if err != nil {
@@ -75,6 +74,10 @@ func NewDatabases(db string) (*Databases, error) {
 	d.dir = dir
 	return d, nil
 }
+
+// Dir is the run's temporary directory: the SQLite files, and what the
+// run spools.
+func (d *Databases) Dir() string { return d.dir }
 
 // Open returns a fresh, migrated store.
 func (d *Databases) Open(ctx context.Context, name string) (*store.Store, error) {

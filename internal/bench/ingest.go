@@ -6,8 +6,6 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"database/sql"
-	"encoding/base64"
-	"encoding/json"
 	"encoding/pem"
 	"fmt"
 	"io"
@@ -18,11 +16,9 @@ import (
 	"time"
 
 	"github.com/scfwca/databank/internal/audit"
-	"github.com/scfwca/databank/internal/category"
 	"github.com/scfwca/databank/internal/devpki"
 	"github.com/scfwca/databank/internal/exchange"
 	"github.com/scfwca/databank/internal/participant"
-	"github.com/scfwca/databank/internal/population"
 	"github.com/scfwca/databank/internal/registry"
 	"github.com/scfwca/databank/internal/signature"
 	"github.com/scfwca/databank/internal/store"
@@ -36,15 +32,6 @@ type IngestOptions struct {
 	Clients  int   // concurrent senders
 }
 
-// signedBatch is a batch ready to send: its body, signature and sender.
-type signedBatch struct {
-	participant string
-	body        []byte
-	sig         string
-	records     []registry.Record
-	raws        []json.RawMessage
-}
-
 // Ingest measures ingestion through the signed exchange API over mutual
 // TLS against inserting the same facts straight into the engine.
 func Ingest(ctx context.Context, dbs *Databases, opt IngestOptions, log *slog.Logger) ([]Measure, error) {
@@ -52,18 +39,19 @@ func Ingest(ctx context.Context, dbs *Databases, opt IngestOptions, log *slog.Lo
 	if err != nil {
 		return nil, err
 	}
-	batches, records, err := prepare(opt, certs)
+	sp, err := prepare(opt, certs, dbs.Dir())
 	if err != nil {
 		return nil, err
 	}
-	log.Info("bench ingest: population ready", "children", opt.Children, "records", records, "batches", len(batches))
+	defer sp.remove()
+	log.Info("bench ingest: population ready", "children", opt.Children, "records", sp.records, "batches", sp.batches)
 
 	apiStore, err := dbs.Open(ctx, "api")
 	if err != nil {
 		return nil, err
 	}
 	defer apiStore.Close()
-	apiRate, err := ingestAPI(ctx, log, apiStore, pki, certs, batches, opt.Clients, records)
+	apiRate, err := ingestAPI(ctx, log, apiStore, pki, certs, sp, opt.Clients)
 	if err != nil {
 		return nil, fmt.Errorf("through the API: %w", err)
 	}
@@ -72,7 +60,7 @@ func Ingest(ctx context.Context, dbs *Databases, opt IngestOptions, log *slog.Lo
 		return nil, err
 	}
 	defer rawStore.Close()
-	rawRate, err := ingestRaw(ctx, rawStore.DB(), batches, records)
+	rawRate, err := ingestRaw(ctx, rawStore.DB(), sp)
 	if err != nil {
 		return nil, fmt.Errorf("straight into the engine: %w", err)
 	}
@@ -81,67 +69,9 @@ func Ingest(ctx context.Context, dbs *Databases, opt IngestOptions, log *slog.Lo
 	return []Measure{m}, nil
 }
 
-// prepare generates the population and turns it into signed batches, one
-// participant per batch, before anything is timed.
-func prepare(opt IngestOptions, certs map[string]*devpki.Cert) ([]signedBatch, int, error) {
-	pending := map[string]*signedBatch{}
-	var out []signedBatch
-	records := 0
-	seal := func(b *signedBatch) error {
-		body, err := json.Marshal(map[string]any{"batch_id": fmt.Sprintf("bench-%d", len(out)), "records": b.raws})
-		if err != nil {
-			return err
-		}
-		c := certs[b.participant]
-		sig, err := signature.Sign(body, c.Cert, c.Key, c.Intermediates)
-		if err != nil {
-			return err
-		}
-		b.body, b.sig = body, base64.StdEncoding.EncodeToString(sig)
-		out = append(out, *b)
-		return nil
-	}
-	popt := population.Options{Children: opt.Children, Seed: opt.Seed, Today: category.Today(time.Now())}
-	err := population.Generate(popt, func(items []registry.Item) error {
-		for _, it := range items {
-			code := it.From.Participant
-			b := pending[code]
-			if b == nil {
-				b = &signedBatch{participant: code}
-				pending[code] = b
-			}
-			var r registry.Record
-			if err := json.Unmarshal(it.Raw, &r); err != nil {
-				return err
-			}
-			b.raws = append(b.raws, it.Raw)
-			b.records = append(b.records, r)
-			records++
-			if len(b.raws) >= opt.Batch {
-				if err := seal(b); err != nil {
-					return err
-				}
-				delete(pending, code)
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, 0, err
-	}
-	for _, p := range participant.Defaults() {
-		if b := pending[p.Code]; b != nil {
-			if err := seal(b); err != nil {
-				return nil, 0, err
-			}
-		}
-	}
-	return out, records, nil
-}
-
 // ingestAPI runs the exchange over mutual TLS on loopback and sends the
-// batches through it; it returns records per second.
-func ingestAPI(ctx context.Context, log *slog.Logger, st *store.Store, pki *devpki.PKI, certs map[string]*devpki.Cert, batches []signedBatch, clients, records int) (float64, error) {
+// spooled batches through it; it returns records per second.
+func ingestAPI(ctx context.Context, log *slog.Logger, st *store.Store, pki *devpki.PKI, certs map[string]*devpki.Cert, sp *spool, clients int) (float64, error) {
 	if err := st.SeedParticipants(ctx, participant.Defaults()); err != nil {
 		return 0, err
 	}
@@ -157,7 +87,7 @@ func ingestAPI(ctx context.Context, log *slog.Logger, st *store.Store, pki *devp
 	defer ex.stop()
 	httpClients := ex.clients
 	url := ex.base + "/exchange/v1/batches"
-	work := make(chan signedBatch)
+	work := make(chan signedBatch, max(clients, 1))
 	var mu sync.Mutex
 	var firstErr error
 	var wg sync.WaitGroup
@@ -177,15 +107,20 @@ func ingestAPI(ctx context.Context, log *slog.Logger, st *store.Store, pki *devp
 			}
 		}()
 	}
-	for _, b := range batches {
+	readErr := sp.each(func(b signedBatch) error {
 		work <- b
-	}
+		return ctx.Err()
+	})
 	close(work)
 	wg.Wait()
 	elapsed := time.Since(start)
+	if firstErr == nil {
+		firstErr = readErr
+	}
 	if firstErr != nil {
 		return 0, firstErr
 	}
+	records := sp.records
 	n, err := st.Count(ctx)
 	if err != nil {
 		return 0, err
@@ -217,48 +152,61 @@ func send(ctx context.Context, c *http.Client, url string, b signedBatch) error 
 
 // ingestRaw inserts the same facts straight into the engine: a child row
 // per new child, its key, and the fact, in one transaction per batch with
-// prepared statements. It returns records per second.
-func ingestRaw(ctx context.Context, db *sql.DB, batches []signedBatch, records int) (float64, error) {
+// prepared statements. Only the transactions are timed: reading and
+// decoding the spool is not the engine's work. It returns records per
+// second.
+func ingestRaw(ctx context.Context, db *sql.DB, sp *spool) (float64, error) {
 	children := map[string]int64{}
-	start := time.Now()
-	for _, b := range batches {
+	var took time.Duration
+	err := sp.each(func(b signedBatch) error {
+		records, err := b.records()
+		if err != nil {
+			return err
+		}
+		start := time.Now()
+		defer func() { took += time.Since(start) }()
 		tx, err := db.BeginTx(ctx, nil)
 		if err != nil {
-			return 0, err
+			return err
 		}
+		defer tx.Rollback()
 		insChild, err := tx.PrepareContext(ctx, `INSERT INTO children (created_at) VALUES ($1) RETURNING id`)
 		if err != nil {
-			return 0, err
+			return err
 		}
-		insKey, _ := tx.PrepareContext(ctx, `INSERT INTO child_keys (kind, value, child_id) VALUES ($1, $2, $3)`)
-		insFact, _ := tx.PrepareContext(ctx, `INSERT INTO facts (child_id, category, sender, source_id, action, effective_date,
+		insKey, err := tx.PrepareContext(ctx, `INSERT INTO child_keys (kind, value, child_id) VALUES ($1, $2, $3)`)
+		if err != nil {
+			return err
+		}
+		insFact, err := tx.PrepareContext(ctx, `INSERT INTO facts (child_id, category, sender, source_id, action, effective_date,
 			received_at, payload, content_hash, batch_id, is_current) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, '', '', 1)`)
+		if err != nil {
+			return err
+		}
 		now := time.Now().UnixMicro()
-		for _, r := range b.records {
+		for _, r := range records {
 			key := childKey(r.Child)
 			id, ok := children[key]
 			if !ok {
 				if err := insChild.QueryRowContext(ctx, now).Scan(&id); err != nil {
-					tx.Rollback()
-					return 0, err
+					return err
 				}
 				if _, err := insKey.ExecContext(ctx, "raw", key, id); err != nil {
-					tx.Rollback()
-					return 0, err
+					return err
 				}
 				children[key] = id
 			}
 			if _, err := insFact.ExecContext(ctx, id, r.Category, b.participant, r.SourceID, r.Action,
 				r.EffectiveDate.String(), now, string(r.Data)); err != nil {
-				tx.Rollback()
-				return 0, err
+				return err
 			}
 		}
-		if err := tx.Commit(); err != nil {
-			return 0, err
-		}
+		return tx.Commit()
+	})
+	if err != nil {
+		return 0, err
 	}
-	return float64(records) / time.Since(start).Seconds(), nil
+	return float64(sp.records) / took.Seconds(), nil
 }
 
 func childKey(c registry.ChildSelector) string {

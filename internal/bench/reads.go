@@ -53,17 +53,18 @@ func Run(ctx context.Context, dbs *Databases, opt RunOptions, log *slog.Logger, 
 	if err != nil {
 		return nil, err
 	}
-	batches, records, err := prepare(opt.IngestOptions, certs)
+	sp, err := prepare(opt.IngestOptions, certs, dbs.Dir())
 	if err != nil {
 		return nil, err
 	}
-	log.Info("bench: population ready", "children", opt.Children, "records", records, "batches", len(batches))
+	defer sp.remove()
+	log.Info("bench: population ready", "children", opt.Children, "records", sp.records, "batches", sp.batches)
 	apiStore, err := dbs.Open(ctx, "api")
 	if err != nil {
 		return nil, err
 	}
 	defer apiStore.Close()
-	apiRate, err := ingestAPI(ctx, log, apiStore, pki, certs, batches, opt.Clients, records)
+	apiRate, err := ingestAPI(ctx, log, apiStore, pki, certs, sp, opt.Clients)
 	if err != nil {
 		return nil, fmt.Errorf("through the API: %w", err)
 	}
@@ -71,12 +72,11 @@ func Run(ctx context.Context, dbs *Databases, opt RunOptions, log *slog.Logger, 
 	if err != nil {
 		return nil, err
 	}
-	rawRate, err := ingestRaw(ctx, rawStore.DB(), batches, records)
+	rawRate, err := ingestRaw(ctx, rawStore.DB(), sp)
 	rawStore.Close()
 	if err != nil {
 		return nil, fmt.Errorf("straight into the engine: %w", err)
 	}
-	batches = nil // the population is in the databases now
 	m := Measure{Name: "ingest (" + string(apiStore.Engine()) + ", signed API over mTLS vs raw inserts)", Value: apiRate, Unit: "records/s"}
 	m.Against(rawRate)
 	ms := []Measure{m}

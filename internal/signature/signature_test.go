@@ -1,6 +1,7 @@
 package signature
 
 import (
+	"bytes"
 	"crypto/x509"
 	"encoding/asn1"
 	"os"
@@ -309,4 +310,33 @@ func opensslVerify(t *testing.T, anchors string, content, sig []byte) ([]byte, e
 	}
 	return exec.Command("openssl", "cms", "-verify", "-binary", "-inform", "DER", "-in", sf, "-content", in,
 		"-CAfile", anchors, "-purpose", "any", "-out", os.DevNull).CombinedOutput()
+}
+
+// BenchmarkVerify measures checking a batch's detached signature: the CMS
+// structure, the chain to the anchors, the time rules and revocation, for
+// an ECDSA P-256 and an RSA-2048 signer, over a 1,000-record-sized body.
+func BenchmarkVerify(b *testing.B) {
+	p := sigtest.New(b)
+	v, err := LoadVerifier(p.RootPEM, []string{p.CRLPath}, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	body := bytes.Repeat([]byte(`{"source_id":"sc-1","category":"schooling","child":{"fin":"5ZK3N2P"}},`), 1000)
+	for _, tc := range []struct {
+		name string
+		leaf *sigtest.Leaf
+	}{{"ecdsa-p256", p.Issue(b, "justice")}, {"rsa-2048", p.Issue(b, "health", sigtest.RSA())}} {
+		sig, err := Sign(body, tc.leaf.Cert, tc.leaf.Key, tc.leaf.Intermediates)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(tc.name, func(b *testing.B) {
+			b.SetBytes(int64(len(body)))
+			for b.Loop() {
+				if _, err := v.Verify(body, sig); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }
