@@ -403,7 +403,7 @@ func (s *Store) AnnualPendingByID(ctx context.Context, id string) (*AnnualPendin
 
 // AnnualPendingDone marks a pending report as stored.
 func (s *Store) AnnualPendingDone(ctx context.Context, id string) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE annual_pending SET done = 1 WHERE id = $1`, id)
+	_, err := s.writes.ExecContext(ctx, `UPDATE annual_pending SET done = 1 WHERE id = $1`, id)
 	return s.classify("store.AnnualPendingDone", err)
 }
 

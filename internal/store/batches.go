@@ -51,7 +51,7 @@ func (s *Store) BeginBatch(ctx context.Context, b Batch) (*Batch, error) {
 
 // FinishBatch stores the answer given to a batch.
 func (s *Store) FinishBatch(ctx context.Context, participant, batchID, response string) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE batches SET response = $1 WHERE participant = $2 AND batch_id = $3`,
+	_, err := s.writes.ExecContext(ctx, `UPDATE batches SET response = $1 WHERE participant = $2 AND batch_id = $3`,
 		response, participant, batchID)
 	return s.classify("store.FinishBatch", err)
 }

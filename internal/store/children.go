@@ -44,7 +44,7 @@ func (s *Store) FindChild(ctx context.Context, k profile.Key) (int64, error) {
 func (s *Store) LoadChild(ctx context.Context, id int64) (*Child, error) {
 	var c *Child
 	err := s.tx(ctx, "store.LoadChild", true, func(sqlTx *sql.Tx) error {
-		tx := s.cached(sqlTx)
+		tx := s.cachedRead(sqlTx)
 		var err error
 		if c, err = loadChild(ctx, tx, id); err != nil {
 			return err

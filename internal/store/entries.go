@@ -57,6 +57,6 @@ func (s *Store) Entry(ctx context.Context, id string) (*PendingEntry, error) {
 
 // EntryDone records that an entry was stored and where to go next.
 func (s *Store) EntryDone(ctx context.Context, id, done string) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE pending_entries SET done = $1 WHERE id = $2`, done, id)
+	_, err := s.writes.ExecContext(ctx, `UPDATE pending_entries SET done = $1 WHERE id = $2`, done, id)
 	return s.classify("store.EntryDone", err)
 }

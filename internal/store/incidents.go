@@ -157,7 +157,7 @@ func (s *Store) WatchCursor(ctx context.Context, name string) (int64, error) {
 
 // SetWatchCursor moves a watcher's cursor.
 func (s *Store) SetWatchCursor(ctx context.Context, name string, seq int64) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO watch_cursors (name, seq) VALUES ($1, $2)
+	_, err := s.writes.ExecContext(ctx, `INSERT INTO watch_cursors (name, seq) VALUES ($1, $2)
 		ON CONFLICT (name) DO UPDATE SET seq = excluded.seq`, name, seq)
 	return s.classify("store.SetWatchCursor", err)
 }

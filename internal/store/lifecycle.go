@@ -17,7 +17,7 @@ import (
 // The holder may take it again to prolong it.
 func (s *Store) AcquireLease(ctx context.Context, name, holder string, ttl time.Duration) (bool, error) {
 	now := s.now()
-	res, err := s.db.ExecContext(ctx, `INSERT INTO job_leases (name, holder, expires_at) VALUES ($1, $2, $3)
+	res, err := s.writes.ExecContext(ctx, `INSERT INTO job_leases (name, holder, expires_at) VALUES ($1, $2, $3)
 		ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
 		WHERE job_leases.expires_at < $4 OR job_leases.holder = excluded.holder`, name, holder, micros(now.Add(ttl)), micros(now))
 	if err != nil {
@@ -29,7 +29,7 @@ func (s *Store) AcquireLease(ctx context.Context, name, holder string, ttl time.
 
 // ReleaseLease gives a lease up, when holder has it.
 func (s *Store) ReleaseLease(ctx context.Context, name, holder string) error {
-	_, err := s.db.ExecContext(ctx, `DELETE FROM job_leases WHERE name = $1 AND holder = $2`, name, holder)
+	_, err := s.writes.ExecContext(ctx, `DELETE FROM job_leases WHERE name = $1 AND holder = $2`, name, holder)
 	return s.classify("store.ReleaseLease", err)
 }
 
@@ -198,7 +198,7 @@ func (s *Store) CurrentRecords(ctx context.Context, cat, sender string) ([]Curre
 // DigestOnce records that the digest of a day goes out, and reports
 // whether this call is the first to claim the day.
 func (s *Store) DigestOnce(ctx context.Context, day string) (bool, error) {
-	res, err := s.db.ExecContext(ctx, `INSERT INTO digest_days (day, at) VALUES ($1, $2) ON CONFLICT (day) DO NOTHING`, day, micros(s.now()))
+	res, err := s.writes.ExecContext(ctx, `INSERT INTO digest_days (day, at) VALUES ($1, $2) ON CONFLICT (day) DO NOTHING`, day, micros(s.now()))
 	if err != nil {
 		return false, s.classify("store.DigestOnce", err)
 	}

@@ -389,7 +389,7 @@ func (s *Store) SavedReport(ctx context.Context, id int64) (SavedReport, error) 
 
 // DeleteSavedReport deletes a saved definition.
 func (s *Store) DeleteSavedReport(ctx context.Context, id int64) error {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM report_definitions WHERE id = $1`, id)
+	res, err := s.writes.ExecContext(ctx, `DELETE FROM report_definitions WHERE id = $1`, id)
 	if err != nil {
 		return s.classify("store.DeleteSavedReport", err)
 	}
@@ -442,7 +442,7 @@ func scanJob(sc interface{ Scan(...any) error }) (ReportJob, error) {
 // CreateReportJob queues a job; it is kept until expires.
 func (s *Store) CreateReportJob(ctx context.Context, j ReportJob, expires time.Time) (int64, error) {
 	var id int64
-	err := s.db.QueryRowContext(ctx, `INSERT INTO report_jobs (kind, format, definition, params, owner_fin, owner_org, created_at, expires_at)
+	err := s.writes.QueryRowContext(ctx, `INSERT INTO report_jobs (kind, format, definition, params, owner_fin, owner_org, created_at, expires_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, j.Kind, j.Format, j.Definition, j.Params, j.OwnerFIN, j.OwnerOrg,
 		micros(s.now()), micros(expires)).Scan(&id)
 	return id, s.classify("store.CreateReportJob", err)
@@ -503,7 +503,7 @@ func (s *Store) ClaimReportJob(ctx context.Context, holder string, lease time.Du
 		if err != nil {
 			return ReportJob{}, s.classify(op, err)
 		}
-		res, err := s.db.ExecContext(ctx, `UPDATE report_jobs SET state = 'running', claimed_by = $1, lease_until = $2,
+		res, err := s.writes.ExecContext(ctx, `UPDATE report_jobs SET state = 'running', claimed_by = $1, lease_until = $2,
 			started_at = $3, attempts = attempts + 1, progress = 0
 			WHERE id = $4 AND (state = 'queued' OR (state = 'running' AND lease_until < $3))`, holder, now+lease.Microseconds(), now, id)
 		if err != nil {
@@ -521,7 +521,7 @@ func (s *Store) ClaimReportJob(ctx context.Context, holder string, lease time.Du
 // holder's claim; it is Conflict when holder no longer holds the job.
 func (s *Store) ReportJobProgress(ctx context.Context, id int64, holder string, progress int, lease time.Duration) error {
 	now := micros(s.now())
-	res, err := s.db.ExecContext(ctx, `UPDATE report_jobs SET progress = $1, lease_until = $2
+	res, err := s.writes.ExecContext(ctx, `UPDATE report_jobs SET progress = $1, lease_until = $2
 		WHERE id = $3 AND claimed_by = $4 AND state = 'running'`, progress, now+lease.Microseconds(), id, holder)
 	if err != nil {
 		return s.classify("store.ReportJobProgress", err)
@@ -540,7 +540,7 @@ func (s *Store) FinishReportJob(ctx context.Context, id int64, holder string, re
 	if errText != "" {
 		state, progress, result = "failed", 0, nil
 	}
-	res, err := s.db.ExecContext(ctx, `UPDATE report_jobs SET state = $1, progress = $2, result = $3, result_type = $4, result_name = $5,
+	res, err := s.writes.ExecContext(ctx, `UPDATE report_jobs SET state = $1, progress = $2, result = $3, result_type = $4, result_name = $5,
 		error = $6, finished_at = $7, expires_at = $8 WHERE id = $9 AND claimed_by = $10 AND state = 'running'`,
 		state, progress, result, resultType, resultName, errText, micros(s.now()), micros(expires), id, holder)
 	if err != nil {
@@ -555,7 +555,7 @@ func (s *Store) FinishReportJob(ctx context.Context, id int64, holder string, re
 // DeleteExpiredReportJobs deletes the jobs past their expiry, results
 // and all, and returns how many.
 func (s *Store) DeleteExpiredReportJobs(ctx context.Context) (int64, error) {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM report_jobs WHERE expires_at < $1 AND state <> 'running'`, micros(s.now()))
+	res, err := s.writes.ExecContext(ctx, `DELETE FROM report_jobs WHERE expires_at < $1 AND state <> 'running'`, micros(s.now()))
 	if err != nil {
 		return 0, s.classify("store.DeleteExpiredReportJobs", err)
 	}

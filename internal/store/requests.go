@@ -260,13 +260,13 @@ func (s *Store) DueMail(ctx context.Context, limit int) ([]QueuedMail, error) {
 // MailSent marks an e-mail sent; MailFailed records a failure and when to
 // try again.
 func (s *Store) MailSent(ctx context.Context, id int64) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE outbox SET sent_at = $1, attempts = attempts + 1 WHERE id = $2`, micros(s.now()), id)
+	_, err := s.writes.ExecContext(ctx, `UPDATE outbox SET sent_at = $1, attempts = attempts + 1 WHERE id = $2`, micros(s.now()), id)
 	return s.classify("store.MailSent", err)
 }
 
 // MailFailed records a failed attempt and when to try again.
 func (s *Store) MailFailed(ctx context.Context, id int64, next time.Time, reason string) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE outbox SET attempts = attempts + 1, next_at = $1, last_error = $2 WHERE id = $3`,
+	_, err := s.writes.ExecContext(ctx, `UPDATE outbox SET attempts = attempts + 1, next_at = $1, last_error = $2 WHERE id = $3`,
 		micros(next), reason, id)
 	return s.classify("store.MailFailed", err)
 }

@@ -22,7 +22,7 @@ type Session struct {
 // CreateSession records a new session under the hash of its token.
 func (s *Store) CreateSession(ctx context.Context, tokenHash, fin, org string) error {
 	now := micros(s.now())
-	_, err := s.db.ExecContext(ctx, `INSERT INTO sessions (token_hash, fin, org, created_at, last_seen) VALUES ($1, $2, $3, $4, $4)`,
+	_, err := s.writes.ExecContext(ctx, `INSERT INTO sessions (token_hash, fin, org, created_at, last_seen) VALUES ($1, $2, $3, $4, $4)`,
 		tokenHash, fin, org, now)
 	return s.classify("store.CreateSession", err)
 }
@@ -46,12 +46,12 @@ func (s *Store) Session(ctx context.Context, tokenHash string) (*Session, error)
 
 // TouchSession records that a session was used now.
 func (s *Store) TouchSession(ctx context.Context, tokenHash string) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE sessions SET last_seen = $1 WHERE token_hash = $2`, micros(s.now()), tokenHash)
+	_, err := s.writes.ExecContext(ctx, `UPDATE sessions SET last_seen = $1 WHERE token_hash = $2`, micros(s.now()), tokenHash)
 	return s.classify("store.TouchSession", err)
 }
 
 // EndSession ends a session.
 func (s *Store) EndSession(ctx context.Context, tokenHash string) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE sessions SET ended_at = $1 WHERE token_hash = $2 AND ended_at IS NULL`, micros(s.now()), tokenHash)
+	_, err := s.writes.ExecContext(ctx, `UPDATE sessions SET ended_at = $1 WHERE token_hash = $2 AND ended_at IS NULL`, micros(s.now()), tokenHash)
 	return s.classify("store.EndSession", err)
 }

@@ -17,10 +17,20 @@ type cachedTx struct {
 	stmts map[string]*sql.Stmt
 }
 
-// cached returns tx as a querier that reuses prepared statements, on
-// SQLite. The transaction's handles on them close with it; the prepared
-// statements stay for the next transaction on the same connection.
+// cached returns a writing transaction as a querier that reuses prepared
+// statements, on SQLite. The transaction's handles on them close with it;
+// the prepared statements stay for the next transaction on the same
+// connection.
 func (s *Store) cached(tx *sql.Tx) querier {
+	if s.engine != SQLite {
+		return tx
+	}
+	return &cachedTx{tx: tx, store: s.writeCache, stmts: map[string]*sql.Stmt{}}
+}
+
+// cachedRead is cached for a read-only transaction, which runs on the
+// reading connections.
+func (s *Store) cachedRead(tx *sql.Tx) querier {
 	if s.engine != SQLite {
 		return tx
 	}

@@ -433,7 +433,7 @@ func (s *Store) MessagesSince(ctx context.Context, after int64, limit int) ([]Me
 // MarkRead moves an organisation's read receipt of a thread up to a
 // message.
 func (s *Store) MarkRead(ctx context.Context, threadID int64, org string, upto int64) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE thread_members SET read_upto = $1, read_at = $2
+	_, err := s.writes.ExecContext(ctx, `UPDATE thread_members SET read_upto = $1, read_at = $2
 		WHERE thread_id = $3 AND org = $4 AND read_upto < $1`, upto, micros(s.now()), threadID, org)
 	return s.classify("store.MarkRead", err)
 }

@@ -64,14 +64,14 @@ func (s *Store) DueWebhooks(ctx context.Context) ([]Webhook, error) {
 // WebhookDelivered advances a webhook's cursors, of the feed and of the
 // notices, after a delivery its receiver acknowledged.
 func (s *Store) WebhookDelivered(ctx context.Context, participant string, cursor, noticeCursor int64) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE webhooks SET cursor = $1, notice_cursor = $2, failures = 0, next_attempt = 0,
+	_, err := s.writes.ExecContext(ctx, `UPDATE webhooks SET cursor = $1, notice_cursor = $2, failures = 0, next_attempt = 0,
 		last_error = '' WHERE participant = $3`, cursor, noticeCursor, participant)
 	return s.classify("store.WebhookDelivered", err)
 }
 
 // WebhookFailed records a failed delivery and when to try again.
 func (s *Store) WebhookFailed(ctx context.Context, participant string, next time.Time, reason string) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE webhooks SET failures = failures + 1, next_attempt = $1, last_error = $2
+	_, err := s.writes.ExecContext(ctx, `UPDATE webhooks SET failures = failures + 1, next_attempt = $1, last_error = $2
 		WHERE participant = $3`, micros(next), reason, participant)
 	return s.classify("store.WebhookFailed", err)
 }

@@ -1,0 +1,58 @@
+package store_test
+
+import (
+	"context"
+	"database/sql"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/scfwca/databank/internal/audit"
+	"github.com/scfwca/databank/internal/store"
+	"github.com/scfwca/databank/internal/store/storetest"
+)
+
+// TestSQLiteLogReachesTheFileWithoutTheWriter checks the background
+// checkpoints: the writer never copies the write-ahead log into the
+// database file itself, so entries it committed reach the file only if
+// the checkpoints do it. The file is read as it is on disk (immutable:
+// the log ignored), polled until the entries are there.
+func TestSQLiteLogReachesTheFileWithoutTheWriter(t *testing.T) {
+	path := storetest.DSN(t, store.SQLite)
+	st, err := store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ctx := context.Background()
+	if err := st.Migrate(ctx, slog.New(slog.DiscardHandler)); err != nil {
+		t.Fatal(err)
+	}
+	const n = 50
+	for range n {
+		if err := st.Audit(ctx, audit.Entry{Actor: audit.SystemActor("test"), Action: "test.write", Outcome: "done"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	file, err := sql.Open("sqlite", "file:"+path+"?mode=ro&immutable=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer file.Close()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		var got int
+		err := file.QueryRow(`SELECT count(*) FROM audit_log WHERE action = 'test.write'`).Scan(&got)
+		if err == nil && got == n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the database file holds %d of the %d entries (%v) long after they were committed", got, n, err)
+		}
+		file.Close()
+		if file, err = sql.Open("sqlite", "file:"+path+"?mode=ro&immutable=1"); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
