@@ -466,14 +466,27 @@ func (s *Store) SearchProfiles(ctx context.Context, q ProfileQuery) ([]Match, bo
 	switch {
 	case q.FIN != "":
 		add("fin = ?", q.FIN)
+	case q.NameKey != "" && s.engine == SQLite:
+		// A prefix as a range, which SQLite's index answers (a LIKE it
+		// answers only by reading every profile: hundreds of
+		// milliseconds at a million children). Keys compare as bytes in
+		// SQLite, and no UTF-8 character sorts above U+10FFFF.
+		add("(family_root = ? OR (name_key >= ? AND name_key < ?))", q.FamilyRoot, q.NameKey, q.NameKey+"\U0010FFFF")
 	case q.NameKey != "":
 		add("(name_key = ? OR family_root = ? OR name_key LIKE ?)", q.NameKey, q.FamilyRoot, q.NameKey+"%")
 	}
+	// With a name, the name's indexes narrow the search most; SQLite,
+	// without statistics, would take the place's index (a region holds
+	// up to a quarter of the children): the unary + keeps it off.
+	place := ""
+	if q.NameKey != "" && q.FIN == "" && s.engine == SQLite {
+		place = "+"
+	}
 	if q.Region != "" {
-		add("region = ?", q.Region)
+		add(place+"region = ?", q.Region)
 	}
 	if q.District != "" {
-		add("district = ?", q.District)
+		add(place+"district = ?", q.District)
 	}
 	if !q.BornFrom.IsZero() {
 		add("birth_date >= ?", q.BornFrom.String())
