@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"sync"
+	"sync/atomic"
 )
 
 // cachedTx runs a transaction's statements as statements prepared once
@@ -56,7 +58,9 @@ func (c *cachedTx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 		if st, err = c.tx.PrepareContext(ctx, query); err != nil {
 			return nil, err
 		}
-		go c.store.stmt(context.Background(), query)
+		if c.store.n.Load() < maxCachedStmts {
+			go c.store.stmt(context.Background(), query)
+		}
 	}
 	c.stmts[query] = st
 	return st, nil
@@ -86,24 +90,42 @@ func (c *cachedTx) ExecContext(ctx context.Context, query string, args ...any) (
 	return st.ExecContext(ctx, args...)
 }
 
-// cachedDB prepares each statement once for the life of the store, for
-// the hot reads made outside transactions; database/sql re-prepares a
-// statement on each connection it lands on, once.
+// cachedDB prepares each statement once for the life of the store;
+// database/sql re-prepares a statement on each connection it lands on,
+// once. It keeps at most maxCachedStmts: queries whose text varies with
+// their arguments (IN lists of every length) would fill it; past the
+// bound, statements run unprepared, or prepared for one transaction.
 type cachedDB struct {
 	db    *sql.DB
 	stmts sync.Map // query → *sql.Stmt
+	n     atomic.Int32
 }
+
+const maxCachedStmts = 256
+
+var errCacheFull = errors.New("store: statement cache full")
 
 func (c *cachedDB) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 	if st, ok := c.stmts.Load(query); ok {
 		return st.(*sql.Stmt), nil
 	}
+	for { // take a place in the cache, if one is left
+		n := c.n.Load()
+		if n >= maxCachedStmts {
+			return nil, errCacheFull
+		}
+		if c.n.CompareAndSwap(n, n+1) {
+			break
+		}
+	}
 	st, err := c.db.PrepareContext(ctx, query)
 	if err != nil {
+		c.n.Add(-1)
 		return nil, err
 	}
 	if prev, loaded := c.stmts.LoadOrStore(query, st); loaded {
 		st.Close()
+		c.n.Add(-1)
 		return prev.(*sql.Stmt), nil
 	}
 	return st, nil
@@ -111,6 +133,9 @@ func (c *cachedDB) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 
 func (c *cachedDB) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	st, err := c.stmt(ctx, query)
+	if errors.Is(err, errCacheFull) {
+		return c.db.QueryContext(ctx, query, args...)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -127,6 +152,9 @@ func (c *cachedDB) QueryRowContext(ctx context.Context, query string, args ...an
 
 func (c *cachedDB) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	st, err := c.stmt(ctx, query)
+	if errors.Is(err, errCacheFull) {
+		return c.db.ExecContext(ctx, query, args...)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -143,7 +143,7 @@ func Open(dsn string, opt Options) (*Store, error) {
 // writers wait their turn in the pool's queue instead of polling the lock.
 // The writer's cache is larger (128 MiB against 32 MiB for each reader),
 // and it does not checkpoint the log into the database file as it commits:
-// checkpoints runs it in the background, off the write lock's path.
+// Store.checkpoints does that in the background, off the write lock's path.
 func openSQLite(path string, maxConns int, pragmas ...string) (*sql.DB, error) {
 	if path == "" {
 		return nil, fault.E("store.Open", fault.Invalid, "no database file given")
