@@ -66,6 +66,7 @@ func TestSetBasedBatchesStoreWhatRecordsOneAtATimeWould(t *testing.T) {
 						t.Fatalf("after batch %d, %s\nset-based:\n%s\nrecord at a time:\n%s", b, d.query, strings.Join(g, "\n"), strings.Join(w, "\n"))
 					}
 				}
+				projectedAsFactsSay(t, set, now())
 			}
 			var facts, candidates int
 			set.DB().QueryRow(`SELECT count(*) FROM facts`).Scan(&facts)
@@ -80,6 +81,53 @@ func TestSetBasedBatchesStoreWhatRecordsOneAtATimeWould(t *testing.T) {
 				t.Error(err)
 			}
 		})
+	}
+}
+
+// projectedAsFactsSay holds every stored profile to profile.Project over
+// its child's current facts, read whole: both paths share the store's
+// projection, which reads only what the summary needs. The care status
+// is left out: it depends on the day the profile is projected on, and a
+// profile that only gained categories keeps the one it had.
+func projectedAsFactsSay(t *testing.T, st *store.Store, now time.Time) {
+	t.Helper()
+	rows, err := st.DB().Query(`SELECT child_id FROM profiles ORDER BY child_id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		rows.Scan(&id)
+		ids = append(ids, id)
+	}
+	rows.Close()
+	for _, id := range ids {
+		c, err := st.LoadChild(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var current []profile.Fact
+		for _, f := range c.Facts {
+			if f.Current && f.Action == profile.Upsert {
+				current = append(current, f)
+			}
+		}
+		fin := ""
+		for _, k := range c.Keys {
+			if k.Kind == profile.KeyFIN {
+				fin = k.Value // the last, as keys come in order
+			}
+		}
+		want := profile.Project(current, fin, c.Hints, category.Today(now))
+		want.CareStatus = c.Summary.CareStatus
+		want.Status = "active"
+		if want.Deceased {
+			want.Status = "deceased"
+		}
+		if c.Summary != want {
+			t.Fatalf("child %d: stored %+v\nfrom its facts %+v", id, c.Summary, want)
+		}
 	}
 }
 

@@ -168,10 +168,12 @@ func (s *Store) projectChunk(ctx context.Context, tx querier, ids []int64) ([]pr
 		return nil, nil, err
 	}
 
-	// Only the current upserts count (profile.Knows), and only the
-	// payloads the summary reads are worth carrying.
-	rows, err = tx.QueryContext(ctx, `SELECT `+projectionColumns+` FROM facts
-		WHERE is_current = 1 AND action = 'upsert' AND child_id IN (`+in+`) ORDER BY id`, args...)
+	// Only the current upserts count (profile.Knows). The summary reads
+	// the payloads of a few categories; of the others only whether the
+	// child has them, which the index facts_child answers alone.
+	rows, err = tx.QueryContext(ctx, `SELECT `+factColumns+` FROM facts
+		WHERE is_current = 1 AND action = 'upsert' AND child_id IN (`+in+`) AND category IN (`+summaryCategoryList+`)
+		ORDER BY id`, args...)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -183,6 +185,25 @@ func (s *Store) projectChunk(ctx context.Context, tx querier, ids []int64) ([]pr
 		}
 		if c := children[f.ChildID]; c != nil {
 			c.facts = append(c.facts, *f)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	rows, err = tx.QueryContext(ctx, `SELECT DISTINCT child_id, category FROM facts
+		WHERE is_current = 1 AND action = 'upsert' AND child_id IN (`+in+`) AND category NOT IN (`+summaryCategoryList+`)`, args...)
+	if err != nil {
+		return nil, nil, err
+	}
+	for rows.Next() {
+		f := profile.Fact{Action: profile.Upsert, Current: true}
+		if err := rows.Scan(&f.ChildID, &f.Category); err != nil {
+			rows.Close()
+			return nil, nil, err
+		}
+		if c := children[f.ChildID]; c != nil {
+			c.facts = append(c.facts, f)
 		}
 	}
 	rows.Close()
@@ -239,15 +260,14 @@ func (s *Store) writeProfiles(ctx context.Context, tx querier, rows []profileRow
 	})
 }
 
-// projectionColumns are factColumns with the payload only of the
-// categories the summary reads.
-var projectionColumns = func() string {
+// summaryCategoryList is profile.SummaryCategories as an SQL list: the
+// categories whose payloads the summary reads.
+var summaryCategoryList = func() string {
 	quoted := make([]string, len(profile.SummaryCategories))
 	for i, c := range profile.SummaryCategories {
 		quoted[i] = "'" + c + "'"
 	}
-	return `id, child_id, category, sender, source_id, action, effective_date, received_at,
-	CASE WHEN category IN (` + strings.Join(quoted, ", ") + `) THEN payload END, content_hash, batch_id, supersedes, is_current`
+	return strings.Join(quoted, ", ")
 }()
 
 // projectSet projects the children a set-based batch touched, without
