@@ -29,18 +29,29 @@ func (s *Store) appendAudits(ctx context.Context, tx querier, entries []audit.En
 	}
 	seq -= int64(len(entries))
 	at := s.now().UTC().Truncate(1000) // stored to the microsecond
-	for _, e := range entries {
+	rows := make([][]any, len(entries))
+	for i, e := range entries {
 		seq++
 		e.Seq, e.At, e.PrevHash = seq, at, hash
 		e.Hash = e.ComputeHash(hash)
 		hash = e.Hash
-		_, err = tx.ExecContext(ctx, `INSERT INTO audit_log (seq, at, actor_kind, actor_id, actor_org, actor_role, action,
-			child_id, category, outcome, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-			e.Seq, micros(e.At), e.Actor.Kind, e.Actor.ID, e.Actor.Org, e.Actor.Role, e.Action, e.ChildID, e.Category,
-			e.Outcome, e.Detail, e.PrevHash, e.Hash)
-		if err != nil {
-			return err
+		rows[i] = []any{e.Seq, micros(e.At), e.Actor.Kind, e.Actor.ID, e.Actor.Org, e.Actor.Role, e.Action, e.ChildID,
+			e.Category, e.Outcome, e.Detail, e.PrevHash, e.Hash}
+	}
+	// PostgreSQL takes the group in multi-row statements (each statement
+	// a round trip, while the head stays locked); SQLite a row at a time,
+	// prepared once.
+	err = inChunks(len(rows), s.rowsPerWrite(), func(lo, hi int) error {
+		var args []any
+		for _, r := range rows[lo:hi] {
+			args = append(args, r...)
 		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO audit_log (seq, at, actor_kind, actor_id, actor_org, actor_role, action,
+			child_id, category, outcome, detail, prev_hash, hash) VALUES `+tuples(hi-lo, 13), args...)
+		return err
+	})
+	if err != nil {
+		return err
 	}
 	_, err = tx.ExecContext(ctx, `UPDATE audit_head SET hash = $1 WHERE id = 1`, hash)
 	return err
