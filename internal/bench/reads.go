@@ -128,6 +128,9 @@ func Reads(ctx context.Context, log *slog.Logger, st *store.Store, pki *devpki.P
 		opt.Reader = "education"
 	}
 	opt.Readers = max(opt.Readers, 1)
+	if !(opt.Rate > 0) {
+		opt.Rate = 500
+	}
 	fins, err := sample(ctx, st.DB(), `SELECT fin FROM profiles WHERE fin <> '' ORDER BY child_id`, opt.Reads)
 	if err != nil {
 		return nil, err
