@@ -31,7 +31,8 @@ type ReadOptions struct {
 	Reads   int // profile reads by FIN, in each of the two measures
 	Readers int // concurrent readers
 	// Rate is the reads per second the readers offer together in the
-	// latency measure; the saturation measure reads back to back.
+	// latency measure (500 when unset); the saturation measure reads back
+	// to back.
 	Rate     float64
 	Searches int // searches by folded name with a region filter
 	// Reader is the participant whose system reads.
