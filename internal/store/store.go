@@ -184,13 +184,20 @@ func (s *Store) DB() *sql.DB { return s.db }
 // into the database file.
 const checkpointInterval = 200 * time.Millisecond
 
+// restartFrames is how long the log may grow (in pages, as SQLite's own
+// automatic checkpoints) before the checkpoint's second step takes the
+// writing connection to let it start over. Under a light load of writes
+// — the audit entries of reads — the writer is then seldom kept waiting:
+// each read waits for its entry to be committed.
+const restartFrames = 1000
+
 // checkpoints copies the SQLite write-ahead log into the database file
 // every checkpointInterval, in two steps. First on a reading connection,
 // beside the writer: a PASSIVE checkpoint waits for no one and blocks no
 // one, and copies most of the log. Then on the writing connection, between
-// two writing transactions, the few pages written meanwhile: the log is
-// then copied whole, and the next transaction starts it over from its
-// beginning. (Without the second step, a writer that never pauses keeps
+// two writing transactions, once the log is restartFrames long, the few
+// pages written meanwhile: the log is then copied whole, and the next
+// transaction starts it over from its beginning. (Without the second step, a writer that never pauses keeps
 // the log a few pages ahead of every checkpoint, and it grows without end.)
 func (s *Store) checkpoints() {
 	defer close(s.checkpointsDone)
@@ -205,7 +212,7 @@ func (s *Store) checkpoints() {
 		// A failure (a database file gone, a disk full) is for the
 		// writes to report; the next tick tries again.
 		var busy, frames, copied int
-		if s.db.QueryRow(`PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &frames, &copied) == nil && frames > 0 {
+		if s.db.QueryRow(`PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &frames, &copied) == nil && frames >= restartFrames {
 			_ = s.writes.QueryRow(`PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &frames, &copied)
 		}
 	}
