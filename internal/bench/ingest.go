@@ -39,34 +39,47 @@ func Ingest(ctx context.Context, dbs *Databases, opt IngestOptions, log *slog.Lo
 	if err != nil {
 		return nil, err
 	}
+	apiStore, m, err := ingest(ctx, dbs, opt, log, pki, certs)
+	if err != nil {
+		return nil, err
+	}
+	apiStore.Close()
+	return []Measure{m}, nil
+}
+
+// ingest generates the population, sends it through the API into a fresh
+// database and inserts it raw into another, and returns the measure with
+// the API's database, open, for what is measured on it next.
+func ingest(ctx context.Context, dbs *Databases, opt IngestOptions, log *slog.Logger, pki *devpki.PKI, certs map[string]*devpki.Cert) (*store.Store, Measure, error) {
 	sp, err := prepare(opt, certs, dbs.Dir())
 	if err != nil {
-		return nil, err
+		return nil, Measure{}, err
 	}
 	defer sp.remove()
-	log.Info("bench ingest: population ready", "children", opt.Children, "records", sp.records, "batches", sp.batches)
-
+	log.Info("bench: population ready", "children", opt.Children, "records", sp.records, "batches", sp.batches)
 	apiStore, err := dbs.Open(ctx, "api")
 	if err != nil {
-		return nil, err
+		return nil, Measure{}, err
 	}
-	defer apiStore.Close()
 	apiRate, err := ingestAPI(ctx, log, apiStore, pki, certs, sp, opt.Clients)
 	if err != nil {
-		return nil, fmt.Errorf("through the API: %w", err)
+		apiStore.Close()
+		return nil, Measure{}, fmt.Errorf("through the API: %w", err)
 	}
 	rawStore, err := dbs.Open(ctx, "raw")
 	if err != nil {
-		return nil, err
+		apiStore.Close()
+		return nil, Measure{}, err
 	}
-	defer rawStore.Close()
 	rawRate, err := ingestRaw(ctx, rawStore.DB(), sp)
+	rawStore.Close()
 	if err != nil {
-		return nil, fmt.Errorf("straight into the engine: %w", err)
+		apiStore.Close()
+		return nil, Measure{}, fmt.Errorf("straight into the engine: %w", err)
 	}
 	m := Measure{Name: "ingest (" + string(apiStore.Engine()) + ", signed API over mTLS vs raw inserts)", Value: apiRate, Unit: "records/s"}
 	m.Against(rawRate)
-	return []Measure{m}, nil
+	return apiStore, m, nil
 }
 
 // ingestAPI runs the exchange over mutual TLS on loopback and sends the

@@ -54,32 +54,11 @@ func Run(ctx context.Context, dbs *Databases, opt RunOptions, log *slog.Logger, 
 	if err != nil {
 		return nil, err
 	}
-	sp, err := prepare(opt.IngestOptions, certs, dbs.Dir())
-	if err != nil {
-		return nil, err
-	}
-	defer sp.remove()
-	log.Info("bench: population ready", "children", opt.Children, "records", sp.records, "batches", sp.batches)
-	apiStore, err := dbs.Open(ctx, "api")
+	apiStore, m, err := ingest(ctx, dbs, opt.IngestOptions, log, pki, certs)
 	if err != nil {
 		return nil, err
 	}
 	defer apiStore.Close()
-	apiRate, err := ingestAPI(ctx, log, apiStore, pki, certs, sp, opt.Clients)
-	if err != nil {
-		return nil, fmt.Errorf("through the API: %w", err)
-	}
-	rawStore, err := dbs.Open(ctx, "raw")
-	if err != nil {
-		return nil, err
-	}
-	rawRate, err := ingestRaw(ctx, rawStore.DB(), sp)
-	rawStore.Close()
-	if err != nil {
-		return nil, fmt.Errorf("straight into the engine: %w", err)
-	}
-	m := Measure{Name: "ingest (" + string(apiStore.Engine()) + ", signed API over mTLS vs raw inserts)", Value: apiRate, Unit: "records/s"}
-	m.Against(rawRate)
 	ms := []Measure{m}
 
 	reads, err := Reads(ctx, log, apiStore, pki, certs, opt.ReadOptions)

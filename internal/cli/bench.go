@@ -51,28 +51,18 @@ func (a *App) benchCmd(ctx context.Context, args []string) error {
 	}
 	defer dbs.Close()
 	log := a.logger(&cfg)
-	if *cpuProfile != "" {
-		f, err := os.Create(*cpuProfile)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+	stop, err := startCPUProfile(*cpuProfile)
+	if err != nil {
+		return err
 	}
+	defer stop()
 	ms, err := bench.Ingest(ctx, dbs, bench.IngestOptions{Children: *children, Seed: 7, Batch: *batch, Clients: *clients}, log)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(a.Stdout, "%d children, batches of %d, %d clients, %d CPUs, %s\n", *children, *batch, *clients, runtime.NumCPU(), runtime.Version())
 	bench.Print(a.Stdout, ms)
-	if *jsonOut != "" {
-		b, _ := json.MarshalIndent(ms, "", "  ")
-		return os.WriteFile(*jsonOut, append(b, '\n'), 0o644)
-	}
-	return nil
+	return writeMeasures(*jsonOut, ms)
 }
 
 // benchCorrespondence measures the live delivery of correspondence to
@@ -105,9 +95,34 @@ func (a *App) benchCorrespondence(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintf(a.Stdout, "%d clients, %d messages at %.0f/s, %d CPUs, %s\n", *clients, *messages, *rate, runtime.NumCPU(), runtime.Version())
 	bench.Print(a.Stdout, ms)
-	if *jsonOut != "" {
-		b, _ := json.MarshalIndent(ms, "", "  ")
-		return os.WriteFile(*jsonOut, append(b, '\n'), 0o644)
+	return writeMeasures(*jsonOut, ms)
+}
+
+// startCPUProfile writes a CPU profile to path (none when path is empty)
+// until the returned stop is called.
+func startCPUProfile(path string) (stop func(), err error) {
+	if path == "" {
+		return func() {}, nil
 	}
-	return nil
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+}
+
+// writeMeasures writes the measures as JSON to path, when one is given.
+func writeMeasures(path string, ms []bench.Measure) error {
+	if path == "" {
+		return nil
+	}
+	b, err := json.MarshalIndent(ms, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(b, '\n'), 0o644)
 }

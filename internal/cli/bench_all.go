@@ -2,11 +2,8 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"os"
 	"runtime"
-	"runtime/pprof"
 	"time"
 
 	"github.com/scfwca/databank/internal/bench"
@@ -49,17 +46,11 @@ func (a *App) benchAll(ctx context.Context, args []string) error {
 	}
 	defer dbs.Close()
 	log := a.logger(&cfg)
-	if *cpuProfile != "" {
-		f, err := os.Create(*cpuProfile)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+	stop, err := startCPUProfile(*cpuProfile)
+	if err != nil {
+		return err
 	}
+	defer stop()
 	start := time.Now()
 	opt := bench.RunOptions{
 		IngestOptions: bench.IngestOptions{Children: *children, Seed: 7, Batch: *batch, Clients: *clients},
@@ -79,11 +70,7 @@ func (a *App) benchAll(ctx context.Context, args []string) error {
 	fmt.Fprintf(a.Stdout, "%d children, %d CPUs, %s, %s, in %s\n", *children, runtime.NumCPU(), runtime.Version(),
 		time.Now().UTC().Format("2006-01-02"), time.Since(start).Round(time.Second))
 	bench.Print(a.Stdout, ms)
-	if *jsonOut != "" {
-		b, _ := json.MarshalIndent(ms, "", "  ")
-		return os.WriteFile(*jsonOut, append(b, '\n'), 0o644)
-	}
-	return nil
+	return writeMeasures(*jsonOut, ms)
 }
 
 // benchCrossTab times the region × age band × category cross-tab on the

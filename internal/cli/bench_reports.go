@@ -2,11 +2,8 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"os"
 	"runtime"
-	"runtime/pprof"
 
 	"github.com/scfwca/databank/internal/bench"
 	"github.com/scfwca/databank/internal/config"
@@ -36,26 +33,16 @@ func (a *App) benchReports(ctx context.Context, args []string) error {
 		return err
 	}
 	defer dbs.Close()
-	if *cpuProfile != "" {
-		f, err := os.Create(*cpuProfile)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+	stop, err := startCPUProfile(*cpuProfile)
+	if err != nil {
+		return err
 	}
+	defer stop()
 	ms, err := bench.Reports(ctx, dbs, bench.ReportsOptions{Children: *children, Seed: 7, Runs: *runs}, a.logger(&cfg))
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(a.Stdout, "%d children, %d CPUs, %s\n", *children, runtime.NumCPU(), runtime.Version())
 	bench.Print(a.Stdout, ms)
-	if *jsonOut != "" {
-		b, _ := json.MarshalIndent(ms, "", "  ")
-		return os.WriteFile(*jsonOut, append(b, '\n'), 0o644)
-	}
-	return nil
+	return writeMeasures(*jsonOut, ms)
 }
