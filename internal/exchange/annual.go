@@ -1,9 +1,6 @@
 package exchange
 
 import (
-	"errors"
-	"io"
-	"mime"
 	"net/http"
 	"strconv"
 	"time"
@@ -125,21 +122,7 @@ func (h *Handler) putAnnualReport(w http.ResponseWriter, r *http.Request, c *cal
 	if !ok {
 		return
 	}
-	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
-		h.refuse(w, r, c, &refusal{status: http.StatusUnsupportedMediaType, code: "unsupported_media_type", detail: "send the report as application/json"})
-		return
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.opt.Limits.MaxBytes))
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			h.refuse(w, r, c, &refusal{status: http.StatusRequestEntityTooLarge, code: "too_large", detail: "the body exceeds the limit of bytes per request"})
-			return
-		}
-		h.refuse(w, r, c, &refusal{status: http.StatusBadRequest, code: "body_unreadable", detail: "the body could not be read in time", err: err})
-		return
-	}
-	signer, sigB64, err := h.checkSignature(r, c, body)
+	body, signer, sigB64, err := h.signedBody(w, r, c, "report")
 	if err != nil {
 		h.refuse(w, r, c, err)
 		return

@@ -34,26 +34,35 @@ type BatchResponse struct {
 	Records    []registry.Outcome `json:"records"`
 }
 
+// signedBody reads a signed JSON document — a batch or an annual report,
+// named by what — within the limit of bytes per request, and checks its
+// detached signature. It returns the body, the signer's subject and the
+// signature as sent; the error is the refusal to answer with.
+func (h *Handler) signedBody(w http.ResponseWriter, r *http.Request, c *caller, what string) (body []byte, signer, sigB64 string, err error) {
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
+		return nil, "", "", &refusal{status: http.StatusUnsupportedMediaType, code: "unsupported_media_type", detail: "send the " + what + " as application/json"}
+	}
+	body, err = io.ReadAll(http.MaxBytesReader(w, r.Body, h.opt.Limits.MaxBytes))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return nil, "", "", &refusal{status: http.StatusRequestEntityTooLarge, code: "too_large", detail: "the body exceeds the limit of bytes per request"}
+		}
+		return nil, "", "", &refusal{status: http.StatusBadRequest, code: "body_unreadable", detail: "the body could not be read in time", err: err}
+	}
+	signer, sigB64, err = h.checkSignature(r, c, body)
+	if err != nil {
+		return nil, "", "", err
+	}
+	return body, signer, sigB64, nil
+}
+
 // postBatch receives a signed batch: it checks the transport, the body and
 // the signature, keeps the batch as evidence, stores each record
 // atomically on its own, and answers with every record's outcome. A batch
 // id sent again gets the first answer.
 func (h *Handler) postBatch(w http.ResponseWriter, r *http.Request, c *caller) {
-	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
-		h.refuse(w, r, c, &refusal{status: http.StatusUnsupportedMediaType, code: "unsupported_media_type", detail: "send the batch as application/json"})
-		return
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.opt.Limits.MaxBytes))
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			h.refuse(w, r, c, &refusal{status: http.StatusRequestEntityTooLarge, code: "too_large", detail: "the body exceeds the limit of bytes per request"})
-			return
-		}
-		h.refuse(w, r, c, &refusal{status: http.StatusBadRequest, code: "body_unreadable", detail: "the body could not be read in time", err: err})
-		return
-	}
-	signer, sigB64, err := h.checkSignature(r, c, body)
+	body, signer, sigB64, err := h.signedBody(w, r, c, "batch")
 	if err != nil {
 		h.refuse(w, r, c, err)
 		return
