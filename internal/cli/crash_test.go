@@ -85,23 +85,7 @@ func TestCrashSafety(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer st.Close()
-			stored := map[string]bool{}
-			rows, err := st.DB().Query(`SELECT source_id FROM facts WHERE sender = 'justice'`)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for rows.Next() {
-				var id string
-				rows.Scan(&id)
-				stored[id] = true
-			}
-			rows.Close()
-			missing := 0
-			for id := range acked {
-				if !stored[id] {
-					missing++
-				}
-			}
+			missing := missingRecords(t, st, acked)
 			if len(acked) == 0 || missing > 0 {
 				t.Errorf("%d acknowledged records, %d of them missing", len(acked), missing)
 			}
@@ -170,4 +154,33 @@ func sendBatch(exAddr string, body []byte) bool {
 		return false
 	}
 	return out.Counts["rejected"] == 0 && out.Counts["accepted"]+out.Counts["unchanged"] > 0 && !strings.Contains(fmt.Sprint(out.Counts), "error")
+}
+
+// missingRecords counts the acknowledged records of justice that st does
+// not hold.
+func missingRecords(t *testing.T, st *store.Store, acked map[string]bool) int {
+	t.Helper()
+	stored := map[string]bool{}
+	rows, err := st.DB().Query(`SELECT source_id FROM facts WHERE sender = 'justice'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		stored[id] = true
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	missing := 0
+	for id := range acked {
+		if !stored[id] {
+			missing++
+		}
+	}
+	return missing
 }

@@ -181,24 +181,7 @@ func TestFailoverToTheStandby(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer promoted.Close()
-	stored := map[string]bool{}
-	rows, err := promoted.DB().Query(`SELECT source_id FROM facts WHERE sender = 'justice'`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for rows.Next() {
-		var id string
-		rows.Scan(&id)
-		stored[id] = true
-	}
-	rows.Close()
-	missing := 0
-	for id := range acked {
-		if !stored[id] {
-			missing++
-		}
-	}
-	if missing > 0 {
+	if missing := missingRecords(t, promoted, acked); missing > 0 {
 		t.Errorf("%d of %d acknowledged records lost in the failover", missing, len(acked))
 	}
 	if _, err := promoted.VerifyAudit(context.Background()); err != nil {
