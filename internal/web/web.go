@@ -86,15 +86,16 @@ func New(reg *registry.Service, cabinets *ecabinet.Service, st *store.Store, thr
 		sum := sha256.Sum256(b)
 		h.assets[f.Name()] = "/static/" + f.Name() + "?v=" + hex.EncodeToString(sum[:6])
 	}
-	// Every template but the layout is a page, named by its file.
+	// Every template but the layout and the parts pages share is a page,
+	// named by its file.
 	pages, _ := fs.Glob(templateFS, "templates/*.html")
 	for _, file := range pages {
 		page := strings.TrimSuffix(path.Base(file), ".html")
-		if page == "layout" {
+		if page == "layout" || page == "parts" {
 			continue
 		}
 		t := template.New("layout.html").Funcs(h.funcs())
-		h.pages[page] = template.Must(t.ParseFS(templateFS, "templates/layout.html", file))
+		h.pages[page] = template.Must(t.ParseFS(templateFS, "templates/layout.html", "templates/parts.html", file))
 	}
 	return h
 }
