@@ -451,62 +451,19 @@ type ProfileQuery struct {
 
 // SearchProfiles returns one page of the profiles a query selects, by
 // family name, and whether there are more.
+//
+// A name matches a child by its family root (Məmmədov finds Məmmədova
+// too) or as the start of the child's "given family" key. The two are
+// asked apart and their first pages merged: the family root's page comes
+// in order straight from the index profiles_family (a common root holds a
+// tenth of all children, too many to sort for each page), and the
+// given-name prefix matches few.
 func (s *Store) SearchProfiles(ctx context.Context, q ProfileQuery) ([]Match, bool, error) {
-	where, args := []string{"status <> 'archived'"}, []any{}
-	if q.IncludeArchived {
-		where = []string{"1 = 1"}
-	}
-	add := func(cond string, vals ...any) {
-		for _, v := range vals {
-			args = append(args, v)
-			cond = strings.Replace(cond, "?", fmt.Sprintf("$%d", len(args)), 1)
-		}
-		where = append(where, cond)
-	}
-	switch {
-	case q.FIN != "":
-		add("fin = ?", q.FIN)
-	case q.NameKey != "" && s.engine == SQLite:
-		// A prefix as a range, which SQLite's index answers (a LIKE it
-		// answers only by reading every profile: hundreds of
-		// milliseconds at a million children). Keys compare as bytes in
-		// SQLite, and no UTF-8 character sorts above U+10FFFF.
-		add("(family_root = ? OR (name_key >= ? AND name_key < ?))", q.FamilyRoot, q.NameKey, q.NameKey+"\U0010FFFF")
-	case q.NameKey != "":
-		add("(name_key = ? OR family_root = ? OR name_key LIKE ?)", q.NameKey, q.FamilyRoot, q.NameKey+"%")
-	}
-	// With a name, the name's indexes narrow the search most; SQLite,
-	// without statistics, would take the place's index (a region holds
-	// up to a quarter of the children): the unary + keeps it off.
-	place := ""
-	if q.NameKey != "" && q.FIN == "" && s.engine == SQLite {
-		place = "+"
-	}
-	if q.Region != "" {
-		add(place+"region = ?", q.Region)
-	}
-	if q.District != "" {
-		add(place+"district = ?", q.District)
-	}
-	if !q.BornFrom.IsZero() {
-		add("birth_date >= ?", q.BornFrom.String())
-	}
-	if !q.BornTo.IsZero() {
-		add("birth_date <= ?", q.BornTo.String())
-	}
-	if q.HasBit >= 0 {
-		add("(categories & ?) <> 0", int64(1)<<q.HasBit)
-	}
-	if q.ParentFIN != "" {
-		add("(father_fin = ? OR mother_fin = ?)", q.ParentFIN, q.ParentFIN)
-	}
 	if q.Limit <= 0 || q.Limit > 100 {
 		q.Limit = 20
 	}
-	args = append(args, q.Limit+1, q.Page*q.Limit)
-	rows, err := s.reads.QueryContext(ctx, `SELECT child_id, fin, given_name, family_name, patronymic, birth_date, district, status
-		FROM profiles WHERE `+strings.Join(where, " AND ")+
-		fmt.Sprintf(` ORDER BY family_name, given_name, child_id LIMIT $%d OFFSET $%d`, len(args)-1, len(args)), args...)
+	query, args := s.profileSearch(q)
+	rows, err := s.reads.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, false, s.classify("store.SearchProfiles", err)
 	}
@@ -524,4 +481,83 @@ func (s *Store) SearchProfiles(ctx context.Context, q ProfileQuery) ([]Match, bo
 		out = out[:q.Limit]
 	}
 	return out, more, s.classify("store.SearchProfiles", rows.Err())
+}
+
+// profileSearch is the statement of SearchProfiles, with its arguments:
+// the page q asks for and one more row.
+func (s *Store) profileSearch(q ProfileQuery) (string, []any) {
+	where, args := []string{"status <> 'archived'"}, []any{}
+	if q.IncludeArchived {
+		where = []string{"1 = 1"}
+	}
+	// bind numbers cond's placeholders after the arguments so far and
+	// takes vals as theirs.
+	bind := func(cond string, vals ...any) string {
+		for _, v := range vals {
+			args = append(args, v)
+			cond = strings.Replace(cond, "?", fmt.Sprintf("$%d", len(args)), 1)
+		}
+		return cond
+	}
+	add := func(cond string, vals ...any) { where = append(where, bind(cond, vals...)) }
+	byName := q.NameKey != "" && q.FIN == ""
+	if q.FIN != "" {
+		add("fin = ?", q.FIN)
+	}
+	// With a name, the name's indexes narrow the search most; SQLite,
+	// without statistics, would take the place's index (a region holds
+	// up to a quarter of the children): the unary + keeps it off.
+	place := ""
+	if byName && s.engine == SQLite {
+		place = "+"
+	}
+	if q.Region != "" {
+		add(place+"region = ?", q.Region)
+	}
+	if q.District != "" {
+		add(place+"district = ?", q.District)
+	}
+	if !q.BornFrom.IsZero() {
+		add(place+"birth_date >= ?", q.BornFrom.String())
+	}
+	if !q.BornTo.IsZero() {
+		add(place+"birth_date <= ?", q.BornTo.String())
+	}
+	if q.HasBit >= 0 {
+		add("(categories & ?) <> 0", int64(1)<<q.HasBit)
+	}
+	if q.ParentFIN != "" {
+		add("(father_fin = ? OR mother_fin = ?)", q.ParentFIN, q.ParentFIN)
+	}
+	const columns = `child_id, fin, given_name, family_name, patronymic, birth_date, district, status`
+	const order = ` ORDER BY family_name, given_name, child_id`
+	common := strings.Join(where, " AND ")
+	var query string
+	if !byName {
+		args = append(args, q.Limit+1, q.Page*q.Limit)
+		query = `SELECT ` + columns + ` FROM profiles WHERE ` + common + fmt.Sprintf(order+` LIMIT $%d OFFSET $%d`, len(args)-1, len(args))
+	} else {
+		// Each part's first pages, up to and one past the one asked for;
+		// a child both parts find is listed once.
+		family := bind("family_root = ?", q.FamilyRoot)
+		var prefix string
+		from := "profiles"
+		if s.engine == SQLite {
+			// A prefix as a range, which SQLite's index answers (a LIKE it
+			// answers only by reading every profile). Keys compare as
+			// bytes in SQLite, and no UTF-8 character sorts above
+			// U+10FFFF; PostgreSQL's collation may not compare so.
+			prefix = bind("(name_key >= ? AND name_key < ?)", q.NameKey, q.NameKey+"\U0010FFFF")
+			from = "profiles INDEXED BY profiles_family"
+		} else {
+			prefix = bind("(name_key = ? OR name_key LIKE ?)", q.NameKey, q.NameKey+"%")
+		}
+		args = append(args, (q.Page+1)*q.Limit+1, q.Limit+1, q.Page*q.Limit)
+		n := len(args)
+		parts, page := fmt.Sprintf(" LIMIT $%d", n-2), fmt.Sprintf(" LIMIT $%d OFFSET $%d", n-1, n)
+		query = `SELECT ` + columns + ` FROM (SELECT ` + columns + ` FROM ` + from + ` WHERE ` + common + ` AND ` + family + order + parts + `) AS by_family
+			UNION SELECT ` + columns + ` FROM (SELECT ` + columns + ` FROM profiles WHERE ` + common + ` AND ` + prefix + order + parts + `) AS by_prefix` +
+			order + page
+	}
+	return query, args
 }
