@@ -448,24 +448,6 @@ func scanFact(r scanner) (*profile.Fact, error) {
 	return &f, nil
 }
 
-// factsOf returns every fact of a child, oldest first.
-func factsOf(ctx context.Context, q querier, childID int64) ([]profile.Fact, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+factColumns+` FROM facts WHERE child_id = $1 ORDER BY id`, childID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []profile.Fact
-	for rows.Next() {
-		f, err := scanFact(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *f)
-	}
-	return out, rows.Err()
-}
-
 type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
