@@ -44,7 +44,7 @@ func (s *Store) FindChild(ctx context.Context, k profile.Key) (int64, error) {
 func (s *Store) LoadChild(ctx context.Context, id int64) (*Child, error) {
 	c, err := loadChild(ctx, s.reads, id)
 	if err != nil {
-		return nil, s.classify("store.LoadChild", err)
+		return nil, s.classifyKeep("store.LoadChild", err)
 	}
 	return c, nil
 }
