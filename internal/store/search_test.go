@@ -90,7 +90,35 @@ func TestSearchByNamePagesInOrder(t *testing.T) {
 				t.Errorf("the population should give several pages and children found both ways: %d found, %d both ways", len(want), both)
 			}
 		}
-		if st.Engine() != store.SQLite {
+		if st.Engine() == store.Postgres {
+			// The given name's part asks for a prefix with LIKE, which
+			// PostgreSQL answers from an index only if the index compares
+			// text byte by byte; otherwise it reads every profile (which
+			// it does here anyway, sequential scans off or not).
+			tx, err := st.DB().BeginTx(ctx, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer tx.Rollback()
+			if _, err := tx.ExecContext(ctx, `SET LOCAL enable_seqscan = off`); err != nil {
+				t.Fatal(err)
+			}
+			var plan []string
+			rows, err := tx.QueryContext(ctx, `EXPLAIN SELECT child_id FROM profiles WHERE name_key = $1 OR name_key LIKE $2`, "mammad", "mammad%")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for rows.Next() {
+				var line string
+				if err := rows.Scan(&line); err != nil {
+					t.Fatal(err)
+				}
+				plan = append(plan, line)
+			}
+			rows.Close()
+			if p := strings.Join(plan, "\n"); strings.Contains(p, "Seq Scan") || !strings.Contains(p, "profiles_name") {
+				t.Errorf("a prefix of a name key is not looked up in its index:\n%s", p)
+			}
 			return
 		}
 		// The family root's page comes from its index in order: SQLite
