@@ -38,7 +38,7 @@ func TestBenchCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(ms) != 1 || ms[0].Unit != "records/s" || !(ms[0].Value > 0) || ms[0].Baseline == nil || ms[0].Ratio == nil ||
-		math.Abs(*ms[0].Ratio-ms[0].Value / *ms[0].Baseline) > 1e-9 {
+		math.Abs(*ms[0].Ratio - ms[0].Value / *ms[0].Baseline) > 1e-9 {
 		t.Errorf("bench ingest wrote %s", b)
 	}
 

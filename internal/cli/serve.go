@@ -18,6 +18,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/scfwca/databank/internal/audit"
@@ -128,25 +129,26 @@ func (a *App) serve(ctx context.Context, args []string) error {
 		go func() { serveErr <- exSrv.Serve(exLn) }()
 	}
 
+	// The background work: each piece stops when bg is cancelled, and
+	// the server waits for all of them before it returns.
 	bg, stopBackground := context.WithCancel(context.Background())
+	var background sync.WaitGroup
 	web.SetLogin(so.login)
 	demoDone := make(chan struct{})
-	go func() {
+	background.Go(func() {
 		defer close(demoDone)
 		if cfg.Demo {
 			a.loadDemo(bg, st, reg, cfg.DemoChildren, log)
 		}
-	}()
+	})
 	auditKey, err := audit.LoadOrCreateKey(cfg.AuditKey)
 	if err != nil {
 		stopBackground()
 		return fmt.Errorf("audit key: %w", err)
 	}
-	checkpointsDone := make(chan struct{})
-	go func() {
-		defer close(checkpointsDone)
+	background.Go(func() {
 		a.checkpoints(bg, st, auditKey, log)
-	}()
+	})
 	// Correspondence: messages stored by other servers (PostgreSQL),
 	// reminders of answers due, every minute, and the signals: for the
 	// children whose facts arrive, as they arrive, and for every child
@@ -154,9 +156,7 @@ func (a *App) serve(ctx context.Context, args []string) error {
 	srv.RegisterOnShutdown(web.Threads().Shutdown)
 	queue := correspond.NewQueue()
 	reg.OnStored(queue.Add)
-	signalsDone := make(chan struct{})
-	go func() {
-		defer close(signalsDone)
+	background.Go(func() {
 		go web.Threads().RunSignals(bg, queue, log)
 		<-demoDone
 		for {
@@ -172,15 +172,11 @@ func (a *App) serve(ctx context.Context, args []string) error {
 			case <-time.After(untilNext(a.Now(), 2)):
 			}
 		}
-	}()
-	threadsDone := make(chan struct{})
-	go func() {
-		defer close(threadsDone)
+	})
+	background.Go(func() {
 		web.Threads().Run(bg, log)
-	}()
-	remindersDone := make(chan struct{})
-	go func() {
-		defer close(remindersDone)
+	})
+	background.Go(func() {
 		a.every(bg, time.Minute, func() {
 			if _, err := web.Threads().Remind(bg); err != nil {
 				log.Warn("correspondence reminders failed", "err", err)
@@ -194,12 +190,10 @@ func (a *App) serve(ctx context.Context, args []string) error {
 				log.Warn("parameters: cannot read them", "err", err)
 			}
 		})
-	}()
+	})
 	// The archiving at 18 (§1.8): at start, then just after each
 	// midnight in Baku; one server of several runs it (a lease).
-	archiveDone := make(chan struct{})
-	go func() {
-		defer close(archiveDone)
+	background.Go(func() {
 		<-demoDone
 		arch := lifecycle.NewArchiver(st, a.Now)
 		trigger := "start"
@@ -222,14 +216,12 @@ func (a *App) serve(ctx context.Context, args []string) error {
 			case <-time.After(untilNext(a.Now(), 0) + time.Minute):
 			}
 		}
-	}()
+	})
 	// Incidents and intrusion detection: the database's outages (every
 	// 15 s), the intrusion rules over the audit stream and the disk (every
 	// minute), failed backup checks (below).
 	incidents := ops.New(st, a.Now, log, cfg.IncidentWebhook)
-	opsDone := make(chan struct{})
-	go func() {
-		defer close(opsDone)
+	background.Go(func() {
 		var outage ops.Outage
 		tick := 0
 		a.every(bg, 15*time.Second, func() {
@@ -248,11 +240,9 @@ func (a *App) serve(ctx context.Context, args []string) error {
 				}
 			}
 		})
-	}()
+	})
 	// Backups on a schedule, by one server of several (a lease).
-	backupDone := make(chan struct{})
-	go func() {
-		defer close(backupDone)
+	background.Go(func() {
 		if cfg.Backup.Every <= 0 || cfg.Backup.To == "" {
 			return
 		}
@@ -280,11 +270,9 @@ func (a *App) serve(ctx context.Context, args []string) error {
 				log.Info("backup: done", "url", res.URL, "bytes", res.Bytes)
 			}
 		})
-	}()
+	})
 	// E-mail notices, through the SMTP server when one is configured.
-	mailDone := make(chan struct{})
-	go func() {
-		defer close(mailDone)
+	background.Go(func() {
 		if cfg.SMTPAddr == "" {
 			log.Info("mail: no --smtp-addr; e-mail notices wait in the outbox")
 			return
@@ -295,34 +283,20 @@ func (a *App) serve(ctx context.Context, args []string) error {
 				log.Warn("mail: the outbox cannot be read", "err", err)
 			}
 		})
-	}()
-	modulesDone := make(chan struct{})
-	go func() {
-		defer close(modulesDone)
+	})
+	background.Go(func() {
 		web.Background(bg)
-	}()
-	webhooksDone := make(chan struct{})
-	go func() {
-		defer close(webhooksDone)
+	})
+	background.Go(func() {
 		if exSrv != nil {
 			exchange.NewDeliverer(st, log, nil, 2*time.Second, a.Now).Run(bg)
 		}
-	}()
+	})
 
 	select {
 	case err := <-serveErr:
 		stopBackground()
-		<-demoDone
-		<-webhooksDone
-		<-checkpointsDone
-		<-threadsDone
-		<-remindersDone
-		<-signalsDone
-		<-archiveDone
-		<-mailDone
-		<-backupDone
-		<-opsDone
-		<-modulesDone
+		background.Wait()
 		return err
 	case <-ctx.Done():
 	}
@@ -336,17 +310,7 @@ func (a *App) serve(ctx context.Context, args []string) error {
 		}
 	}
 	stopBackground()
-	<-demoDone
-	<-webhooksDone
-	<-checkpointsDone
-	<-threadsDone
-	<-remindersDone
-	<-signalsDone
-	<-archiveDone
-	<-mailDone
-	<-backupDone
-	<-opsDone
-	<-modulesDone
+	background.Wait()
 	if err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}

@@ -528,8 +528,14 @@ type Notice struct {
 func (s *Store) Notices(ctx context.Context, org string, after int64, limit int) ([]Notice, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT id, kind, thread_id, message_id, created_at FROM notices
 		WHERE org = $1 AND id > $2 ORDER BY id LIMIT $3`, org, after, limit)
+	out, err := scanNotices(org, rows, err)
+	return out, s.classify("store.Notices", err)
+}
+
+// scanNotices reads the rows of a query of org's notices.
+func scanNotices(org string, rows *sql.Rows, err error) ([]Notice, error) {
 	if err != nil {
-		return nil, s.classify("store.Notices", err)
+		return nil, err
 	}
 	defer rows.Close()
 	out := []Notice{}
@@ -537,12 +543,12 @@ func (s *Store) Notices(ctx context.Context, org string, after int64, limit int)
 		n := Notice{Org: org}
 		var at int64
 		if err := rows.Scan(&n.ID, &n.Kind, &n.ThreadID, &n.MessageID, &at); err != nil {
-			return nil, s.classify("store.Notices", err)
+			return nil, err
 		}
 		n.CreatedAt = fromMicros(at).Format(time.RFC3339)
 		out = append(out, n)
 	}
-	return out, s.classify("store.Notices", rows.Err())
+	return out, rows.Err()
 }
 
 // RecentNotices returns an organisation's latest notices of the given
@@ -554,21 +560,8 @@ func (s *Store) RecentNotices(ctx context.Context, org string, kinds []string, l
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT id, kind, thread_id, message_id, created_at FROM notices
 		WHERE org = $1 AND kind IN (`+placeholders(3, len(kinds))+`) ORDER BY id DESC LIMIT $2`, args...)
-	if err != nil {
-		return nil, s.classify("store.RecentNotices", err)
-	}
-	defer rows.Close()
-	out := []Notice{}
-	for rows.Next() {
-		n := Notice{Org: org}
-		var at int64
-		if err := rows.Scan(&n.ID, &n.Kind, &n.ThreadID, &n.MessageID, &at); err != nil {
-			return nil, s.classify("store.RecentNotices", err)
-		}
-		n.CreatedAt = fromMicros(at).Format(time.RFC3339)
-		out = append(out, n)
-	}
-	return out, s.classify("store.RecentNotices", rows.Err())
+	out, err := scanNotices(org, rows, err)
+	return out, s.classify("store.RecentNotices", err)
 }
 
 // DueThreads returns the threads awaiting an answer due before a time
