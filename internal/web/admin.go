@@ -38,6 +38,25 @@ func (h *Handler) adminAccess(w http.ResponseWriter, r *http.Request, v *Viewer)
 	return change, true
 }
 
+// adminChange lets through a change posted as a form by the operator's
+// administrator who may make changes; anyone else gets the refusal, and
+// an unreadable form is refused too. op names the handler in errors.
+func (h *Handler) adminChange(w http.ResponseWriter, r *http.Request, v *Viewer, op string) bool {
+	change, ok := h.adminAccess(w, r, v)
+	if !ok {
+		return false
+	}
+	if !change {
+		h.Fail(w, r, v, fault.E(op, fault.Forbidden, msgNoAdmin))
+		return false
+	}
+	if err := r.ParseForm(); err != nil {
+		h.Fail(w, r, v, fault.E(op, fault.Invalid, err))
+		return false
+	}
+	return true
+}
+
 // Admin lists the organisations with their rights and certificates.
 func (h *Handler) Admin(w http.ResponseWriter, r *http.Request, v *Viewer) {
 	change, ok := h.adminAccess(w, r, v)
@@ -263,16 +282,7 @@ func (h *Handler) classifiers(w http.ResponseWriter, r *http.Request, v *Viewer,
 // ChangeClassifier adds, renames or retires an item of a classifier, for
 // the operator's administrator; wrong fields are shown beside themselves.
 func (h *Handler) ChangeClassifier(w http.ResponseWriter, r *http.Request, v *Viewer) {
-	change, ok := h.adminAccess(w, r, v)
-	if !ok {
-		return
-	}
-	if !change {
-		h.Fail(w, r, v, fault.E("web.ChangeClassifier", fault.Forbidden, msgNoAdmin))
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		h.Fail(w, r, v, fault.E("web.ChangeClassifier", fault.Invalid, err))
+	if !h.adminChange(w, r, v, "web.ChangeClassifier") {
 		return
 	}
 	lang := Language(w, r)
@@ -406,16 +416,7 @@ func (h *Handler) parameters(w http.ResponseWriter, r *http.Request, v *Viewer, 
 
 // SetParameter saves one parameter and puts it in force.
 func (h *Handler) SetParameter(w http.ResponseWriter, r *http.Request, v *Viewer, logDelay time.Duration) {
-	change, ok := h.adminAccess(w, r, v)
-	if !ok {
-		return
-	}
-	if !change {
-		h.Fail(w, r, v, fault.E("web.SetParameter", fault.Forbidden, msgNoAdmin))
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		h.Fail(w, r, v, fault.E("web.SetParameter", fault.Invalid, err))
+	if !h.adminChange(w, r, v, "web.SetParameter") {
 		return
 	}
 	key := r.PostForm.Get("key")

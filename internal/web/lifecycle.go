@@ -117,16 +117,7 @@ func (h *Handler) holidays(w http.ResponseWriter, r *http.Request, v *Viewer, er
 
 // SetHoliday adds a public holiday, or removes one.
 func (h *Handler) SetHoliday(w http.ResponseWriter, r *http.Request, v *Viewer) {
-	change, ok := h.adminAccess(w, r, v)
-	if !ok {
-		return
-	}
-	if !change {
-		h.Fail(w, r, v, fault.E("web.SetHoliday", fault.Forbidden, msgNoAdmin))
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		h.Fail(w, r, v, fault.E("web.SetHoliday", fault.Invalid, err))
+	if !h.adminChange(w, r, v, "web.SetHoliday") {
 		return
 	}
 	lang := Language(w, r)

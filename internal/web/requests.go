@@ -172,23 +172,14 @@ func (h *Handler) RequestFile(w http.ResponseWriter, r *http.Request, v *Viewer)
 
 // AdminEmail sets where an organisation's e-mail notices go.
 func (h *Handler) AdminEmail(w http.ResponseWriter, r *http.Request, v *Viewer) {
-	change, ok := h.adminAccess(w, r, v)
-	if !ok {
-		return
-	}
-	if !change {
-		h.Fail(w, r, v, fault.E("web.AdminEmail", fault.Forbidden, msgNoAdmin))
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		h.Fail(w, r, v, fault.E("web.AdminEmail", fault.Invalid, err))
+	if !h.adminChange(w, r, v, "web.AdminEmail") {
 		return
 	}
 	code := r.PathValue("org")
 	email := r.PostForm.Get("email")
 	if email != "" {
 		if _, err := mailAddress(email); err != nil {
-			h.orgPage(w, r, v, change, change, map[string]string{"email": msgEmailFormat.In(Language(w, r))}, http.StatusUnprocessableEntity)
+			h.orgPage(w, r, v, true, true, map[string]string{"email": msgEmailFormat.In(Language(w, r))}, http.StatusUnprocessableEntity)
 			return
 		}
 	}
