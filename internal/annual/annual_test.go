@@ -17,24 +17,20 @@ import (
 	"github.com/scfwca/databank/internal/participant"
 	"github.com/scfwca/databank/internal/store"
 	"github.com/scfwca/databank/internal/store/storetest"
+	"github.com/scfwca/databank/internal/testclock"
 )
 
 var ctx = context.Background()
 
-// clock is a settable fake clock.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
+// clock is the tests' settable clock, which at sets to noon of a day in
+// Baku.
+type clock struct{ *testclock.Clock }
 
-func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c clock) now() time.Time { return c.Now() }
 
-// at sets the clock to noon of a day in Baku.
-func (c *clock) at(day string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = category.MustDate(day).Time().In(category.Baku)
-	c.t = time.Date(c.t.Year(), c.t.Month(), c.t.Day(), 12, 0, 0, 0, category.Baku)
+func (c clock) at(day string) {
+	d := category.MustDate(day).Time().In(category.Baku)
+	c.Set(time.Date(d.Year(), d.Month(), d.Day(), 12, 0, 0, 0, category.Baku))
 }
 
 func fields(err error) []string {
@@ -171,7 +167,7 @@ func TestCheckValues(t *testing.T) {
 type env struct {
 	st    *store.Store
 	svc   *annual.Service
-	clock *clock
+	clock clock
 	op    annual.Who
 	eval  annual.Who
 	hlth  annual.Who
@@ -179,7 +175,7 @@ type env struct {
 }
 
 func newEnv(t *testing.T, fn func(t *testing.T, e *env)) {
-	c := &clock{}
+	c := clock{testclock.New(time.Time{})}
 	c.at("2026-11-20")
 	storetest.Each(t, c.now, func(t *testing.T, st *store.Store) {
 		if err := st.SeedParticipants(ctx, participant.Defaults()); err != nil {

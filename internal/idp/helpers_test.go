@@ -10,24 +10,15 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/scfwca/databank/internal/idp"
+	"github.com/scfwca/databank/internal/testclock"
 )
 
-// clock is a settable clock for deterministic expiry tests.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock() *clock { return &clock{t: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)} }
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-
-func (c *clock) Advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+// newClock is the tests' clock, set for deterministic expiry.
+func newClock() *testclock.Clock { return testclock.New(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)) }
 
 const (
 	clientID     = "databank"
@@ -46,7 +37,7 @@ type env struct {
 	t      *testing.T
 	p      *idp.Provider
 	srv    *httptest.Server
-	clock  *clock
+	clock  *testclock.Clock
 	issuer string
 	client *http.Client // does not follow redirects; keeps cookies
 }

@@ -7,25 +7,16 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/scfwca/databank/internal/idp"
 	"github.com/scfwca/databank/internal/oidclogin"
+	"github.com/scfwca/databank/internal/testclock"
 )
 
-// clock is a settable clock for deterministic expiry tests.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock() *clock { return &clock{t: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)} }
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-
-func (c *clock) Advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+// newClock is the tests' clock, set for deterministic expiry.
+func newClock() *testclock.Clock { return testclock.New(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)) }
 
 const (
 	clientID     = "databank"
@@ -43,8 +34,8 @@ var testParents = []idp.Persona{
 // the Data Bank's callback on another.
 type env struct {
 	t        *testing.T
-	idpClock *clock
-	rpClock  *clock
+	idpClock *testclock.Clock
+	rpClock  *testclock.Clock
 	provider *idp.Provider
 	issuer   string
 	idpSrv   *httptest.Server
