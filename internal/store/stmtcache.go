@@ -30,15 +30,6 @@ func (s *Store) cached(tx *sql.Tx) querier {
 	return &cachedTx{tx: tx, store: s.writeCache, stmts: map[string]*sql.Stmt{}}
 }
 
-// cachedRead is cached for a read-only transaction, which runs on the
-// reading connections.
-func (s *Store) cachedRead(tx *sql.Tx) querier {
-	if s.engine != SQLite {
-		return tx
-	}
-	return &cachedTx{tx: tx, store: s.cache, stmts: map[string]*sql.Stmt{}}
-}
-
 func (c *cachedTx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 	if st, ok := c.stmts[query]; ok {
 		return st, nil
