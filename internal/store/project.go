@@ -146,21 +146,23 @@ func (s *Store) projectChunk(ctx context.Context, tx querier, ids []int64) ([]pr
 	}
 
 	// The FIN the child is known by: the last of its FIN keys, as a
-	// child holding several after a merge shows one.
-	rows, err = tx.QueryContext(ctx, `SELECT child_id, value FROM child_keys
-		WHERE kind = '`+profile.KeyFIN+`' AND child_id IN (`+in+`) ORDER BY child_id, value`, args...)
+	// child holding several after a merge shows one. The kind is picked
+	// here, not in the query: asked for a kind, SQLite's planner takes the
+	// primary key (kind, value) and reads every FIN in the registry.
+	rows, err = tx.QueryContext(ctx, `SELECT child_id, kind, value FROM child_keys
+		WHERE child_id IN (`+in+`) ORDER BY child_id, value`, args...)
 	if err != nil {
 		return nil, nil, err
 	}
 	for rows.Next() {
 		var id int64
-		var fin string
-		if err := rows.Scan(&id, &fin); err != nil {
+		var kind, value string
+		if err := rows.Scan(&id, &kind, &value); err != nil {
 			rows.Close()
 			return nil, nil, err
 		}
-		if c := children[id]; c != nil {
-			c.fin = fin
+		if c := children[id]; c != nil && kind == profile.KeyFIN {
+			c.fin = value
 		}
 	}
 	rows.Close()
