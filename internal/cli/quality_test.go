@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/scfwca/databank/internal/audit"
 	"github.com/scfwca/databank/internal/fault"
 	"github.com/scfwca/databank/internal/registry"
 	"github.com/scfwca/databank/internal/store"
@@ -33,11 +34,10 @@ func TestQualityPages(t *testing.T) {
 		t.Fatalf("the demo left %d batches (%v): the figures below assume none", before, err)
 	}
 	answer := func(id string, outs ...registry.Outcome) {
-		if _, err := st.BeginBatch(ctx, store.Batch{Participant: "education", BatchID: id, ReceivedAt: time.Now().Add(-time.Hour), Body: "{}"}); err != nil {
-			t.Fatal(err)
-		}
 		b, _ := json.Marshal(map[string]any{"batch_id": id, "records": outs})
-		if err := st.FinishBatch(ctx, "education", id, string(b)); err != nil {
+		ev := store.Evidence{Batch: store.Batch{Participant: "education", BatchID: id, ReceivedAt: time.Now().Add(-time.Hour), Body: "{}"},
+			Answer: func([]store.Each) (string, error) { return string(b), nil }}
+		if _, _, err := st.SubmitBatch(ctx, ev, nil, audit.Entry{Actor: audit.SystemActor("test"), Action: "exchange.batch", Detail: "{}"}); err != nil {
 			t.Fatal(err)
 		}
 	}

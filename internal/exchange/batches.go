@@ -86,44 +86,42 @@ func (h *Handler) postBatch(w http.ResponseWriter, r *http.Request, c *caller) {
 		return
 	}
 	now := h.opt.Now()
-	prev, err := h.store.BeginBatch(r.Context(), store.Batch{
-		Participant: c.p.Code, BatchID: b.BatchID, ReceivedAt: now, Body: string(body), Signature: sigB64,
-		SignerSubject: signer, ClientSubject: c.subject,
-	})
-	if err != nil {
-		h.refuse(w, r, c, err)
-		return
-	}
-	if prev != nil && prev.Response != "" {
-		w.Header().Set("Content-Type", "application/json")
-		w.Header().Set("X-Databank-Replay", "true")
-		io.WriteString(w, prev.Response)
-		return
-	}
-	resp := BatchResponse{BatchID: b.BatchID, ReceivedAt: now.In(category.Baku).Format("2006-01-02T15:04:05Z07:00"),
-		Counts: map[string]int{registry.Accepted: 0, registry.Unchanged: 0, registry.Rejected: 0}, Records: []registry.Outcome{}}
+	resp := BatchResponse{BatchID: b.BatchID, ReceivedAt: now.In(category.Baku).Format("2006-01-02T15:04:05Z07:00")}
 	from := registry.Sender{Participant: c.p.Code, Actor: c.actor, BatchID: b.BatchID, Subject: c.policySubject()}
 	raws := make([][]byte, len(b.Records))
 	for i, rec := range b.Records {
 		raws[i] = rec
 	}
-	outs, err := h.registry.SubmitBatch(r.Context(), from, raws, map[string]any{"certificate": c.subject, "signer": signer})
+	// The answer is written with the records, so that a batch sent again
+	// gets the same answer, byte for byte.
+	var answer []byte
+	signed := registry.Signed{
+		Batch: store.Batch{Participant: c.p.Code, BatchID: b.BatchID, ReceivedAt: now, Body: string(body), Signature: sigB64,
+			SignerSubject: signer, ClientSubject: c.subject},
+		Answer: func(outs []registry.Outcome) (string, error) {
+			resp.Counts = map[string]int{registry.Accepted: 0, registry.Unchanged: 0, registry.Rejected: 0}
+			for _, out := range outs {
+				resp.Counts[out.Status]++
+			}
+			resp.Records = outs
+			var err error
+			answer, err = json.Marshal(resp)
+			return string(answer), err
+		},
+	}
+	prev, _, err := h.registry.SubmitBatch(r.Context(), from, raws, map[string]any{"certificate": c.subject, "signer": signer}, signed)
 	if err != nil {
 		// The Data Bank itself failed and stored none of the records; the
 		// batch is answered when it is sent again.
 		h.refuse(w, r, c, err)
 		return
 	}
-	for _, out := range outs {
-		resp.Counts[out.Status]++
-		resp.Records = append(resp.Records, out)
-	}
-	answer, _ := json.Marshal(resp)
-	if err := h.store.FinishBatch(r.Context(), c.p.Code, b.BatchID, string(answer)); err != nil {
-		h.refuse(w, r, c, err)
+	w.Header().Set("Content-Type", "application/json")
+	if prev != nil {
+		w.Header().Set("X-Databank-Replay", "true")
+		io.WriteString(w, prev.Response)
 		return
 	}
-	w.Header().Set("Content-Type", "application/json")
 	w.Write(answer)
 }
 

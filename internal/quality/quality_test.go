@@ -117,11 +117,10 @@ func load(t *testing.T, st *store.Store) {
 	}
 	// Batches with the answers the exchange gave.
 	batch := func(p, id string, at time.Time, outs ...registry.Outcome) {
-		if _, err := st.BeginBatch(ctx, store.Batch{Participant: p, BatchID: id, ReceivedAt: at, Body: "{}"}); err != nil {
-			t.Fatal(err)
-		}
 		resp, _ := json.Marshal(map[string]any{"batch_id": id, "records": outs})
-		if err := st.FinishBatch(ctx, p, id, string(resp)); err != nil {
+		ev := store.Evidence{Batch: store.Batch{Participant: p, BatchID: id, ReceivedAt: at, Body: "{}"},
+			Answer: func([]store.Each) (string, error) { return string(resp), nil }}
+		if _, _, err := st.SubmitBatch(ctx, ev, nil, audit.Entry{Actor: audit.SystemActor("test"), Action: "exchange.batch", Detail: "{}"}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -138,8 +137,10 @@ func load(t *testing.T, st *store.Store) {
 	batch("education", "e-2", daysAgo(5, 9), same, rej([2]string{"data.grade", "range"}, [2]string{"effective_date", "date_future"}, [2]string{"data.grade", "range"}))
 	batch("education", "e-old", daysAgo(120, 9), rej([2]string{"child.fin", "fin_format"}))
 	batch("health", "h-1", daysAgo(3, 9), ok, rej([2]string{"data.date", "date_future"}))
-	// A batch never answered counts for nothing.
-	if _, err := st.BeginBatch(ctx, store.Batch{Participant: "health", BatchID: "h-open", ReceivedAt: daysAgo(1, 9), Body: "{}"}); err != nil {
+	// A batch never answered (kept before answers were written with
+	// the records) counts for nothing.
+	if _, err := st.DB().ExecContext(ctx, `INSERT INTO batches (participant, batch_id, received_at, body, signature,
+		signer_subject, client_subject) VALUES ('health', 'h-open', $1, '{}', '', '', '')`, daysAgo(1, 9).UnixMicro()); err != nil {
 		t.Fatal(err)
 	}
 }

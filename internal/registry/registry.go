@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -356,15 +357,27 @@ func (s *Service) Submit(ctx context.Context, from Sender, raw []byte) (Outcome,
 	return Outcome{SourceID: rec.SourceID, Status: string(res.Status), ChildID: res.ChildID, FactID: res.FactID, Candidates: res.Candidates}, nil
 }
 
-// SubmitBatch validates and stores the records of one batch, each
-// atomically on its own, in a single transaction: the exchange's path,
-// where a commit per record would spend the time on disk flushes. The
-// batch leaves one audit entry, written in the same transaction: detail
-// (what the edge knows: batch, certificate, signer), the children and
-// categories touched, the counts, and every refused record with its
-// codes. It returns every record's outcome in order; the error is returned
-// only when the Data Bank itself failed, and then nothing was stored.
-func (s *Service) SubmitBatch(ctx context.Context, from Sender, raws [][]byte, detail map[string]any) ([]Outcome, error) {
+// Signed is a signed batch, kept as evidence with its records and the
+// answer given to it.
+type Signed struct {
+	Batch store.Batch // as received; its Response is the answer
+	// Answer gives the answer to the batch from its records' outcomes.
+	// It may be called more than once.
+	Answer func([]Outcome) (string, error)
+}
+
+// SubmitBatch validates and stores the records of one signed batch, each
+// atomically on its own, in a single transaction with the batch and its
+// answer: the exchange's path, where a commit per record would spend the
+// time on disk flushes. The batch leaves one audit entry, written in the
+// same transaction: detail (what the edge knows: batch, certificate,
+// signer), the children and categories touched, the counts, and every
+// refused record with its codes. It returns every record's outcome in
+// order; the error is returned only when the Data Bank itself failed, and
+// then nothing was stored. When the sender sent the batch before and it
+// was answered, nothing is stored and the batch is returned, with its
+// answer, instead of outcomes.
+func (s *Service) SubmitBatch(ctx context.Context, from Sender, raws [][]byte, detail map[string]any, signed Signed) (*store.Batch, []Outcome, error) {
 	out := make([]Outcome, len(raws))
 	var subs []store.Submission
 	var index []int
@@ -390,7 +403,7 @@ func (s *Service) SubmitBatch(ctx context.Context, from Sender, raws [][]byte, d
 	}
 	states, err := s.store.ChildStates(ctx, keys)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for i, r := range recs {
 		if r == nil {
@@ -401,7 +414,7 @@ func (s *Service) SubmitBatch(ctx context.Context, from Sender, raws [][]byte, d
 		sub, err := s.complete(from, r, cats[i], state, known, today)
 		if err != nil {
 			if k := fault.KindOf(err); k != fault.Invalid && k != fault.Forbidden {
-				return nil, err
+				return nil, nil, err
 			}
 			refuse(i, r.SourceID, err)
 			continue
@@ -416,32 +429,43 @@ func (s *Service) SubmitBatch(ctx context.Context, from Sender, raws [][]byte, d
 	detail["batch"], detail["rejected"] = from.BatchID, rejected
 	b, _ := json.Marshal(detail)
 	entry := audit.Entry{Actor: from.Actor, Action: "exchange.batch", Outcome: "answered", Detail: string(b)}
-	each, err := s.store.SubmitEach(ctx, subs, entry)
-	if err != nil {
-		return nil, err
-	}
+	// The store's outcomes complete the validation's: the answer, written
+	// with the records, is given from both.
 	var touched []int64
-	for j, e := range each {
-		i := index[j]
-		if e.Err != nil {
-			// The store refuses the retraction of a record it does not
-			// hold, and a record that met a concurrent change to the same
-			// record, which may simply be sent again.
-			code := "not_found"
-			if fault.Is(e.Err, fault.Conflict) {
-				code = "conflict_retry"
+	complete := func(each []store.Each) []Outcome {
+		touched = touched[:0]
+		all := slices.Clone(out)
+		for j, e := range each {
+			i := index[j]
+			if e.Err != nil {
+				// The store refuses the retraction of a record it does
+				// not hold, and a record that met a concurrent change to
+				// the same record, which may simply be sent again.
+				code := "not_found"
+				if fault.Is(e.Err, fault.Conflict) {
+					code = "conflict_retry"
+				}
+				all[i] = Outcome{SourceID: all[i].SourceID, Status: Rejected, Errors: []fault.FieldError{category.Problem("source_id", code)}}
+				continue
 			}
-			out[i] = Outcome{SourceID: out[i].SourceID, Status: Rejected, Errors: []fault.FieldError{category.Problem("source_id", code)}}
-			continue
+			r := e.Result
+			all[i] = Outcome{SourceID: all[i].SourceID, Status: string(r.Status), ChildID: r.ChildID, FactID: r.FactID, Candidates: r.Candidates}
+			if r.Status == store.Accepted {
+				touched = append(touched, r.ChildID)
+			}
 		}
-		r := e.Result
-		out[i] = Outcome{SourceID: out[i].SourceID, Status: string(r.Status), ChildID: r.ChildID, FactID: r.FactID, Candidates: r.Candidates}
-		if r.Status == store.Accepted {
-			touched = append(touched, r.ChildID)
-		}
+		return all
 	}
+	ev := store.Evidence{Batch: signed.Batch, Answer: func(each []store.Each) (string, error) {
+		return signed.Answer(complete(each))
+	}}
+	prev, each, err := s.store.SubmitBatch(ctx, ev, subs, entry)
+	if err != nil || prev != nil {
+		return prev, nil, err
+	}
+	out = complete(each)
 	s.notify(touched...)
-	return out, nil
+	return nil, out, nil
 }
 
 // rejection describes a refused record for the audit log: its source id

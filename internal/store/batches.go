@@ -6,6 +6,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/scfwca/databank/internal/audit"
 	"github.com/scfwca/databank/internal/fault"
 )
 
@@ -21,39 +22,75 @@ type Batch struct {
 	Response      string // the answer given; "" while it is processed
 }
 
-// BeginBatch records a batch before its records are processed. When the
-// participant sent the batch id before and it was answered, it returns
-// that batch, with its answer, and records nothing new. When an earlier
-// attempt was never answered (the Data Bank failed in between), the kept
-// evidence becomes this attempt's, the one that is processed.
-func (s *Store) BeginBatch(ctx context.Context, b Batch) (*Batch, error) {
-	var prev *Batch
-	err := s.tx(ctx, "store.BeginBatch", false, func(tx *sql.Tx) error {
-		var err error
-		prev, err = batch(ctx, tx, b.Participant, b.BatchID)
-		if err != nil || (prev != nil && prev.Response != "") {
+// Evidence is a signed batch to keep with the records it carries.
+type Evidence struct {
+	Batch Batch
+	// Answer gives the answer to the batch from its records' outcomes,
+	// in order. It may be called again when the transaction is retried.
+	Answer func([]Each) (string, error)
+}
+
+// errAnswered says the batch was answered before.
+var errAnswered = errors.New("store: the batch was answered before")
+
+// SubmitBatch stores a signed batch's records as SubmitEach does, and in
+// the same transaction the batch itself, as evidence, with the answer
+// given: a batch is kept whole with its answer, or not at all, and is
+// written once. When the participant sent the batch id before and it was
+// answered, it stores nothing and returns that batch with its answer. (A
+// batch kept unanswered — received before answers were written with the
+// records — is taken over by this attempt.)
+func (s *Store) SubmitBatch(ctx context.Context, ev Evidence, subs []Submission, entry audit.Entry) (*Batch, []Each, error) {
+	b := ev.Batch
+	var out []Each
+	err := s.txRetried(ctx, "store.SubmitBatch", func(sqlTx *sql.Tx) error {
+		tx := s.cached(sqlTx)
+		var answered sql.NullString
+		err := tx.QueryRowContext(ctx, `SELECT response FROM batches WHERE participant = $1 AND batch_id = $2`,
+			b.Participant, b.BatchID).Scan(&answered)
+		kept := err == nil
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+		case err != nil:
+			return err
+		case answered.String != "":
+			return errAnswered
+		}
+		if out, err = s.submitAudited(ctx, tx, subs, entry); err != nil {
 			return err
 		}
-		if prev != nil {
+		answer, err := ev.Answer(out)
+		if err != nil {
+			return err
+		}
+		if kept {
 			_, err = tx.ExecContext(ctx, `UPDATE batches SET received_at = $1, body = $2, signature = $3, signer_subject = $4,
-				client_subject = $5 WHERE participant = $6 AND batch_id = $7`, micros(b.ReceivedAt), b.Body, b.Signature,
-				b.SignerSubject, b.ClientSubject, b.Participant, b.BatchID)
-			prev = nil
+				client_subject = $5, response = $6 WHERE participant = $7 AND batch_id = $8`, micros(b.ReceivedAt), b.Body,
+				b.Signature, b.SignerSubject, b.ClientSubject, answer, b.Participant, b.BatchID)
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO batches (participant, batch_id, received_at, body, signature,
-			signer_subject, client_subject) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-			b.Participant, b.BatchID, micros(b.ReceivedAt), b.Body, b.Signature, b.SignerSubject, b.ClientSubject)
+			signer_subject, client_subject, response) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+			b.Participant, b.BatchID, micros(b.ReceivedAt), b.Body, b.Signature, b.SignerSubject, b.ClientSubject, answer)
+		if code, _ := pgCode(err); code == "23505" {
+			// The same batch, sent again while this attempt was under
+			// way, was stored first (on SQLite the write lock keeps
+			// the two apart).
+			return errAnswered
+		}
 		return err
 	})
-	return prev, err
-}
-
-// FinishBatch stores the answer given to a batch.
-func (s *Store) FinishBatch(ctx context.Context, participant, batchID, response string) error {
-	_, err := s.writes.ExecContext(ctx, `UPDATE batches SET response = $1 WHERE participant = $2 AND batch_id = $3`,
-		response, participant, batchID)
-	return s.classify("store.FinishBatch", err)
+	if errors.Is(err, errAnswered) {
+		prev, err := s.Batch(ctx, b.Participant, b.BatchID)
+		if err != nil {
+			return nil, nil, err
+		}
+		return prev, nil, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return nil, out, nil
 }
 
 // Batch returns a batch kept as evidence.

@@ -108,44 +108,49 @@ type Each struct {
 func (s *Store) SubmitEach(ctx context.Context, subs []Submission, entry audit.Entry) ([]Each, error) {
 	var out []Each
 	err := s.txRetried(ctx, "store.SubmitEach", func(sqlTx *sql.Tx) error {
-		tx := s.cached(sqlTx)
-		var touched []int64
 		var err error
-		if out, touched, err = s.submitEach(ctx, tx, subs); err != nil {
-			return err
-		}
-		children := map[int64]bool{}
-		cats := map[string]bool{}
-		counts := map[Status]int{}
-		var failed []string
-		for i, e := range out {
-			if e.Err != nil {
-				failed = append(failed, subs[i].Fact.SourceID)
-				continue
-			}
-			children[e.Result.ChildID] = true
-			cats[subs[i].Fact.Category] = true
-			counts[e.Result.Status]++
-		}
-		if err := s.reproject(ctx, tx, touched...); err != nil {
-			return err
-		}
-		detail := map[string]any{}
-		if entry.Detail != "" {
-			if err := json.Unmarshal([]byte(entry.Detail), &detail); err != nil {
-				return fmt.Errorf("audit detail is not a JSON object: %w", err)
-			}
-		}
-		detail["children"], detail["categories"] = sortedKeys(children), sortedKeys(cats)
-		detail["accepted"], detail["unchanged"], detail["failed"] = counts[Accepted], counts[Unchanged], failed
-		b, _ := json.Marshal(detail)
-		entry.Detail = string(b)
-		return s.appendAudit(ctx, tx, entry)
+		out, err = s.submitAudited(ctx, s.cached(sqlTx), subs, entry)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// submitAudited is SubmitEach in tx.
+func (s *Store) submitAudited(ctx context.Context, tx querier, subs []Submission, entry audit.Entry) ([]Each, error) {
+	out, touched, err := s.submitEach(ctx, tx, subs)
+	if err != nil {
+		return nil, err
+	}
+	children := map[int64]bool{}
+	cats := map[string]bool{}
+	counts := map[Status]int{}
+	var failed []string
+	for i, e := range out {
+		if e.Err != nil {
+			failed = append(failed, subs[i].Fact.SourceID)
+			continue
+		}
+		children[e.Result.ChildID] = true
+		cats[subs[i].Fact.Category] = true
+		counts[e.Result.Status]++
+	}
+	if err := s.reproject(ctx, tx, touched...); err != nil {
+		return nil, err
+	}
+	detail := map[string]any{}
+	if entry.Detail != "" {
+		if err := json.Unmarshal([]byte(entry.Detail), &detail); err != nil {
+			return nil, fmt.Errorf("audit detail is not a JSON object: %w", err)
+		}
+	}
+	detail["children"], detail["categories"] = sortedKeys(children), sortedKeys(cats)
+	detail["accepted"], detail["unchanged"], detail["failed"] = counts[Accepted], counts[Unchanged], failed
+	b, _ := json.Marshal(detail)
+	entry.Detail = string(b)
+	return out, s.appendAudit(ctx, tx, entry)
 }
 
 // txRetried is a writing tx that runs fn again, up to three times, when

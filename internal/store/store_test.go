@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -16,6 +17,7 @@ import (
 	"github.com/scfwca/databank/internal/audit"
 	"github.com/scfwca/databank/internal/category"
 	"github.com/scfwca/databank/internal/fault"
+	"github.com/scfwca/databank/internal/participant"
 	"github.com/scfwca/databank/internal/profile"
 	"github.com/scfwca/databank/internal/store"
 	"github.com/scfwca/databank/internal/store/storetest"
@@ -471,6 +473,104 @@ func TestConcurrentFirstRecordsMakeOneChild(t *testing.T) {
 		c, err := st.Count(ctx)
 		if err != nil || c.Children != n || c.Facts != 2*n {
 			t.Errorf("counts = %+v, %v; want %d children with 2 facts each", c, err, n)
+		}
+		if _, err := st.VerifyAudit(ctx); err != nil {
+			t.Error(err)
+		}
+	})
+}
+
+// TestSubmitBatchKeepsTheBatchWithItsRecords holds a signed batch and its
+// answer to the transaction of its records: an answer that cannot be
+// given stores nothing; the same batch sent twice at the same moment is
+// stored once, and the second sender gets the first answer; a batch kept
+// unanswered by an earlier version is taken over.
+func TestSubmitBatchKeepsTheBatchWithItsRecords(t *testing.T) {
+	storetest.Each(t, clock(), func(t *testing.T, st *store.Store) {
+		if err := st.SeedParticipants(ctx, participant.Defaults()); err != nil {
+			t.Fatal(err)
+		}
+		var subs []store.Submission
+		for i := range 50 {
+			subs = append(subs, fact("justice", "birth_registration", fmt.Sprintf("b-%d", i), birth, fin(fmt.Sprintf("%07d", 2000000+i))))
+		}
+		entry := audit.Entry{Actor: actor, Action: "exchange.batch", Detail: "{}"}
+		evidence := func(id string, answer func([]store.Each) (string, error)) store.Evidence {
+			return store.Evidence{Batch: store.Batch{Participant: "justice", BatchID: id, ReceivedAt: t0, Body: `{"records":[]}`,
+				Signature: "c2ln", SignerSubject: "CN=justice", ClientSubject: "CN=justice"}, Answer: answer}
+		}
+		counts := func(each []store.Each) (string, error) {
+			accepted := 0
+			for _, e := range each {
+				if e.Err == nil && e.Result.Status == store.Accepted {
+					accepted++
+				}
+			}
+			return fmt.Sprintf(`{"accepted":%d}`, accepted), nil
+		}
+
+		_, _, err := st.SubmitBatch(ctx, evidence("b-1", func([]store.Each) (string, error) { return "", errors.New("no answer") }), subs, entry)
+		if err == nil {
+			t.Fatal("a batch that could not be answered was stored")
+		}
+		if c, _ := st.Count(ctx); c.Facts != 0 {
+			t.Fatalf("a batch that could not be answered left %d facts", c.Facts)
+		}
+		if _, err := st.Batch(ctx, "justice", "b-1"); !fault.Is(err, fault.NotFound) {
+			t.Fatalf("a batch that could not be answered was kept: %v", err)
+		}
+
+		type result struct {
+			prev *store.Batch
+			each []store.Each
+			err  error
+		}
+		results := make(chan result, 2)
+		start := make(chan struct{})
+		for range 2 {
+			go func() {
+				<-start
+				prev, each, err := st.SubmitBatch(ctx, evidence("b-1", counts), subs, entry)
+				results <- result{prev, each, err}
+			}()
+		}
+		close(start)
+		var stored, replayed int
+		for range 2 {
+			r := <-results
+			switch {
+			case r.err != nil:
+				t.Fatal(r.err)
+			case r.prev != nil:
+				replayed++
+				if r.prev.Response != `{"accepted":50}` {
+					t.Errorf("the second sender got %q, not the first answer", r.prev.Response)
+				}
+			case len(r.each) == len(subs):
+				stored++
+			}
+		}
+		if stored != 1 || replayed != 1 {
+			t.Fatalf("%d stored and %d replayed; want one of each", stored, replayed)
+		}
+		if c, _ := st.Count(ctx); int(c.Facts) != len(subs) {
+			t.Errorf("%d facts; want %d", c.Facts, len(subs))
+		}
+		b, err := st.Batch(ctx, "justice", "b-1")
+		if err != nil || b.Response != `{"accepted":50}` || b.Signature != "c2ln" {
+			t.Errorf("kept batch = %+v, %v", b, err)
+		}
+
+		if _, err := st.DB().ExecContext(ctx, `INSERT INTO batches (participant, batch_id, received_at, body, signature,
+			signer_subject, client_subject) VALUES ('justice', 'b-2', 1, '{}', '', '', '')`); err != nil {
+			t.Fatal(err)
+		}
+		prev, each, err := st.SubmitBatch(ctx, evidence("b-2", counts), subs[:1], entry)
+		if err != nil || prev != nil || len(each) != 1 {
+			t.Fatalf("an unanswered batch sent again: %+v %v %v", prev, each, err)
+		}
+		if b, err := st.Batch(ctx, "justice", "b-2"); err != nil || b.Response != `{"accepted":0}` || b.Signature != "c2ln" {
+			t.Errorf("the unanswered batch taken over = %+v, %v", b, err)
 		}
 		if _, err := st.VerifyAudit(ctx); err != nil {
 			t.Error(err)

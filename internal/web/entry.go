@@ -233,21 +233,20 @@ func (h *Handler) save(ctx context.Context, v *Viewer, x *store.PendingEntry, si
 		return fault.E("web.store", fault.Forbidden, msgNotYours)
 	}
 	batchID := "web-" + x.ID
-	prev, err := h.store.BeginBatch(ctx, store.Batch{Participant: x.Org, BatchID: batchID, ReceivedAt: h.now(), Body: string(x.Body),
-		Signature: base64.StdEncoding.EncodeToString(sig), SignerSubject: signed.Signer.Subject.String(), ClientSubject: "person:" + v.FIN})
-	if err != nil || (prev != nil && prev.Response != "") {
-		return err
-	}
 	var b struct{ Records []json.RawMessage }
 	json.Unmarshal(x.Body, &b)
 	raws := [][]byte{b.Records[0]}
 	from := registry.Sender{Participant: x.Org, Actor: v.Actor, BatchID: batchID, Subject: v.Subject}
-	outs, err := h.registry.SubmitBatch(ctx, from, raws, map[string]any{"signer": signed.Signer.Subject.String(), "via": "e-cabinet"})
-	if err != nil {
-		return err
+	signedBatch := registry.Signed{
+		Batch: store.Batch{Participant: x.Org, BatchID: batchID, ReceivedAt: h.now(), Body: string(x.Body),
+			Signature: base64.StdEncoding.EncodeToString(sig), SignerSubject: signed.Signer.Subject.String(), ClientSubject: "person:" + v.FIN},
+		Answer: func(outs []registry.Outcome) (string, error) {
+			answer, err := json.Marshal(outs)
+			return string(answer), err
+		},
 	}
-	answer, _ := json.Marshal(outs)
-	if err := h.store.FinishBatch(ctx, x.Org, batchID, string(answer)); err != nil {
+	prev, outs, err := h.registry.SubmitBatch(ctx, from, raws, map[string]any{"signer": signed.Signer.Subject.String(), "via": "e-cabinet"}, signedBatch)
+	if err != nil || prev != nil {
 		return err
 	}
 	if outs[0].Status == registry.Rejected {
