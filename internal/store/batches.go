@@ -19,7 +19,7 @@ type Batch struct {
 	Signature     string // base64 of the DER CMS signature
 	SignerSubject string
 	ClientSubject string
-	Response      string // the answer given; "" while it is processed
+	Response      string // the answer given; "" only for a batch kept unanswered by an earlier version
 }
 
 // Evidence is a signed batch to keep with the records it carries.
