@@ -430,42 +430,48 @@ func (s *Service) SubmitBatch(ctx context.Context, from Sender, raws [][]byte, d
 	b, _ := json.Marshal(detail)
 	entry := audit.Entry{Actor: from.Actor, Action: "exchange.batch", Outcome: "answered", Detail: string(b)}
 	// The store's outcomes complete the validation's: the answer, written
-	// with the records, is given from both.
+	// with the records, is given from both. The last answer given is the
+	// committed transaction's.
+	var answered []Outcome
 	var touched []int64
-	complete := func(each []store.Each) []Outcome {
-		touched = touched[:0]
-		all := slices.Clone(out)
-		for j, e := range each {
-			i := index[j]
-			if e.Err != nil {
-				// The store refuses the retraction of a record it does
-				// not hold, and a record that met a concurrent change to
-				// the same record, which may simply be sent again.
-				code := "not_found"
-				if fault.Is(e.Err, fault.Conflict) {
-					code = "conflict_retry"
-				}
-				all[i] = Outcome{SourceID: all[i].SourceID, Status: Rejected, Errors: []fault.FieldError{category.Problem("source_id", code)}}
-				continue
-			}
-			r := e.Result
-			all[i] = Outcome{SourceID: all[i].SourceID, Status: string(r.Status), ChildID: r.ChildID, FactID: r.FactID, Candidates: r.Candidates}
-			if r.Status == store.Accepted {
-				touched = append(touched, r.ChildID)
-			}
-		}
-		return all
-	}
 	ev := store.Evidence{Batch: signed.Batch, Answer: func(each []store.Each) (string, error) {
-		return signed.Answer(complete(each))
+		answered, touched = completeOutcomes(out, index, each)
+		return signed.Answer(answered)
 	}}
-	prev, each, err := s.store.SubmitBatch(ctx, ev, subs, entry)
+	prev, _, err := s.store.SubmitBatch(ctx, ev, subs, entry)
 	if err != nil || prev != nil {
 		return prev, nil, err
 	}
-	out = complete(each)
 	s.notify(touched...)
-	return nil, out, nil
+	return nil, answered, nil
+}
+
+// completeOutcomes completes the outcomes of validation (out) with the
+// store's (each, of the records at index), in a copy, and returns the
+// children that gained a record.
+func completeOutcomes(out []Outcome, index []int, each []store.Each) ([]Outcome, []int64) {
+	all := slices.Clone(out)
+	var touched []int64
+	for j, e := range each {
+		i := index[j]
+		if e.Err != nil {
+			// The store refuses the retraction of a record it does not
+			// hold, and a record that met a concurrent change to the same
+			// record, which may simply be sent again.
+			code := "not_found"
+			if fault.Is(e.Err, fault.Conflict) {
+				code = "conflict_retry"
+			}
+			all[i] = Outcome{SourceID: all[i].SourceID, Status: Rejected, Errors: []fault.FieldError{category.Problem("source_id", code)}}
+			continue
+		}
+		r := e.Result
+		all[i] = Outcome{SourceID: all[i].SourceID, Status: string(r.Status), ChildID: r.ChildID, FactID: r.FactID, Candidates: r.Candidates}
+		if r.Status == store.Accepted {
+			touched = append(touched, r.ChildID)
+		}
+	}
+	return all, touched
 }
 
 // rejection describes a refused record for the audit log: its source id

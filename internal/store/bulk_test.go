@@ -39,12 +39,8 @@ func TestSetBasedBatchesStoreWhatRecordsOneAtATimeWould(t *testing.T) {
 			// PostgreSQL does not give back the ids a rolled-back savepoint
 			// took, so ids are compared by order of first appearance.
 			setIDs, oneIDs := newOrdinals(), newOrdinals()
-			rng := rand.New(rand.NewPCG(7, 11))
-			var sent []store.Submission
-			for b := range 30 {
+			for b, batch := range randomBatches() {
 				day = b
-				batch := randomBatch(rng, sent, b == 17)
-				sent = append(sent, batch...)
 				entry := audit.Entry{Actor: actor, Action: "exchange.batch", Detail: fmt.Sprintf(`{"batch":"b-%d"}`, b)}
 				got, err := set.SubmitEach(ctx, batch, entry)
 				if err != nil {
@@ -160,6 +156,21 @@ func outcome(e store.Each, ids ordinals) string {
 
 // randomBatch makes a batch of 40 records about a small pool of children,
 // so that keys collide; with dup, the batch names one record twice.
+// randomBatches returns thirty random batches from a fixed seed, each
+// made knowing the records sent before it; the eighteenth names a record
+// twice. A day is meant to pass between two of them.
+func randomBatches() [][]store.Submission {
+	rng := rand.New(rand.NewPCG(7, 11))
+	var sent []store.Submission
+	var batches [][]store.Submission
+	for b := range 30 {
+		batch := randomBatch(rng, sent, b == 17)
+		sent = append(sent, batch...)
+		batches = append(batches, batch)
+	}
+	return batches
+}
+
 func randomBatch(rng *rand.Rand, sent []store.Submission, dup bool) []store.Submission {
 	senders := []string{"justice", "health", "education"}
 	var out []store.Submission

@@ -28,62 +28,67 @@ func TxRetried(s *Store, fn func(*sql.Tx) error) error {
 // a line a step, as "step < the step it belongs to".
 func SearchPlan(s *Store, q ProfileQuery) (string, error) {
 	query, args := s.profileSearch(q)
-	rows, err := s.db.Query(`EXPLAIN QUERY PLAN `+query, args...)
+	steps, err := explain(s, query, args)
 	if err != nil {
 		return "", err
 	}
-	defer rows.Close()
+	detail := map[int]string{}
 	var plan []string
-	steps := map[int]string{}
-	for rows.Next() {
-		var id, parent, notUsed int
-		var detail string
-		if err := rows.Scan(&id, &parent, &notUsed, &detail); err != nil {
-			return "", err
-		}
-		steps[id] = detail
-		plan = append(plan, detail+" < "+steps[parent])
+	for _, st := range steps {
+		detail[st.id] = st.detail
+		plan = append(plan, st.detail+" < "+detail[st.parent])
 	}
-	return strings.Join(plan, "\n"), rows.Err()
+	return strings.Join(plan, "\n"), nil
 }
 
 // WritePlans is SQLite's plan of every statement the writing transactions
 // have prepared so far, by statement: a line a step.
 func WritePlans(s *Store) (map[string][]string, error) {
-	var queries []string
+	plans := map[string][]string{}
+	var err error
 	s.writeCache.stmts.Range(func(k, _ any) bool {
-		queries = append(queries, k.(string))
+		q := k.(string)
+		verb, _, _ := strings.Cut(strings.TrimSpace(q), " ")
+		if verb == "SAVEPOINT" || verb == "RELEASE" || verb == "ROLLBACK" {
+			return true
+		}
+		n := 0 // parameters: the largest $N
+		for _, m := range placeholder.FindAllString(q, -1) {
+			v, _ := strconv.Atoi(m[1:]) // digits, by the pattern
+			n = max(n, v)
+		}
+		var steps []planStep
+		if steps, err = explain(s, q, make([]any, n)); err != nil {
+			return false
+		}
+		for _, st := range steps {
+			plans[q] = append(plans[q], st.detail)
+		}
 		return true
 	})
-	plans := map[string][]string{}
-	for _, q := range queries {
-		if strings.HasPrefix(strings.TrimSpace(q), "SAVEPOINT") || strings.HasPrefix(strings.TrimSpace(q), "RELEASE") ||
-			strings.HasPrefix(strings.TrimSpace(q), "ROLLBACK") {
-			continue
-		}
-		n := 0
-		for _, m := range placeholder.FindAllString(q, -1) {
-			if v, _ := strconv.Atoi(m[1:]); v > n {
-				n = v
-			}
-		}
-		rows, err := s.db.Query(`EXPLAIN QUERY PLAN `+q, make([]any, n)...)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			var id, parent, notUsed int
-			var detail string
-			if err := rows.Scan(&id, &parent, &notUsed, &detail); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			plans[q] = append(plans[q], detail)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
+	return plans, err
+}
+
+type planStep struct {
+	id, parent int
+	detail     string
+}
+
+// explain is SQLite's plan of query.
+func explain(s *Store, query string, args []any) ([]planStep, error) {
+	rows, err := s.db.Query(`EXPLAIN QUERY PLAN `+query, args...)
+	if err != nil {
+		return nil, err
 	}
-	return plans, nil
+	defer rows.Close()
+	var steps []planStep
+	for rows.Next() {
+		var st planStep
+		var notUsed int
+		if err := rows.Scan(&st.id, &st.parent, &notUsed, &st.detail); err != nil {
+			return nil, err
+		}
+		steps = append(steps, st)
+	}
+	return steps, rows.Err()
 }

@@ -1,7 +1,6 @@
 package store_test
 
 import (
-	"math/rand/v2"
 	"regexp"
 	"strings"
 	"testing"
@@ -33,12 +32,8 @@ func TestWritePathReadsThroughIndexes(t *testing.T) {
 		if oneAtATime {
 			store.RecordAtATime(st)
 		}
-		rng := rand.New(rand.NewPCG(7, 11))
-		var sent []store.Submission
-		for b := range 30 {
+		for b, batch := range randomBatches() {
 			day = b
-			batch := randomBatch(rng, sent, b == 17)
-			sent = append(sent, batch...)
 			if _, err := st.SubmitEach(ctx, batch, audit.Entry{Actor: actor, Action: "exchange.batch", Detail: "{}"}); err != nil {
 				t.Fatal(err)
 			}
