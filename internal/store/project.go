@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -54,10 +55,12 @@ func (s *Store) projections(ctx context.Context, tx querier, ids []int64) ([]pro
 	return rows, gone, err
 }
 
-// profileRow is a profile to write: the child and its summary.
+// profileRow is a profile to write: the child, its summary, and the
+// summary as stored, nil when the child has no profile yet.
 type profileRow struct {
-	id  int64
-	row summaryRow
+	id     int64
+	row    summaryRow
+	stored *summaryRow
 }
 
 func rowOf(sum profile.Summary) summaryRow {
@@ -99,6 +102,10 @@ func (r *summaryRow) dest() []any {
 		&r.citizenship, &r.region, &r.district, &r.careStatus, &r.motherFIN, &r.fatherFIN, &r.categories, &r.status,
 		&r.archivedReason, &r.archivedOn}
 }
+
+// summaryFields are the profile columns of a summaryRow, in the order of
+// its dest and args.
+var summaryFields = strings.Fields(strings.ReplaceAll(summaryColumns, ",", " "))
 
 func (r *summaryRow) args() []any {
 	return []any{r.fin, r.given, r.family, r.patronymic, r.nameKey, r.familyRoot, r.birthDate, r.sex, r.citizenship,
@@ -232,7 +239,7 @@ func (s *Store) projectChunk(ctx context.Context, tx querier, ids []int64) ([]pr
 		if c.stored != nil && *c.stored == row {
 			continue
 		}
-		out = append(out, profileRow{id, row})
+		out = append(out, profileRow{id, row, c.stored})
 	}
 	return out, gone, nil
 }
@@ -242,6 +249,17 @@ func (s *Store) projectChunk(ctx context.Context, tx querier, ids []int64) ([]pr
 // they share in one order and never deadlock on them.
 func (s *Store) writeProfiles(ctx context.Context, tx querier, rows []profileRow) error {
 	now := micros(s.now())
+	if s.engine == SQLite {
+		fresh := rows[:0:0]
+		for _, r := range rows {
+			if r.stored == nil {
+				fresh = append(fresh, r)
+			} else if err := updateProfile(ctx, tx, r, now); err != nil {
+				return err
+			}
+		}
+		rows = fresh
+	}
 	return inChunks(len(rows), s.rowsPerWrite(), func(lo, hi int) error {
 		var args []any
 		for _, r := range rows[lo:hi] {
@@ -354,12 +372,12 @@ func (s *Store) projectSet(ctx context.Context, tx querier, subs []Submission, p
 	}
 
 	var full, gaining []int64
-	var rows, bitsOnly []profileRow
+	var rows []profileRow
 	today := category.Today(s.now())
 	for id, c := range children {
 		switch {
 		case c.created:
-			rows = append(rows, profileRow{id, rowOf(profile.Project(c.facts, c.fin, c.hints, today))})
+			rows = append(rows, profileRow{id: id, row: rowOf(profile.Project(c.facts, c.fin, c.hints, today))})
 		case c.full:
 			full = append(full, id)
 		default:
@@ -387,12 +405,10 @@ func (s *Store) projectSet(ctx context.Context, tx querier, subs []Submission, p
 			case r.row.careStatus != "" && r.row.careStatus != profile.CareDeprived:
 				full = append(full, r.id)
 			case r.row.categories|bits != r.row.categories:
+				stored := r.row
 				r.row.categories |= bits
-				if s.engine == SQLite {
-					bitsOnly = append(bitsOnly, r)
-				} else {
-					rows = append(rows, r)
-				}
+				r.stored = &stored
+				rows = append(rows, r)
 			}
 		}
 		for _, id := range gaining[lo:hi] {
@@ -414,26 +430,27 @@ func (s *Store) projectSet(ctx context.Context, tx querier, subs []Submission, p
 	}
 	rows = append(rows, projected...)
 	slices.SortFunc(rows, func(a, b profileRow) int { return cmp.Compare(a.id, b.id) })
-	if err := s.writeProfiles(ctx, tx, rows); err != nil {
-		return err
-	}
-	return s.writeCategories(ctx, tx, bitsOnly)
+	return s.writeProfiles(ctx, tx, rows)
 }
 
-// writeCategories writes the profiles that gained categories and nothing
-// else, on SQLite, setting only their bits: SQLite then rewrites the one
-// index that holds the bits, where writing the whole row rewrites all
-// nine. Most records of a national population are of this kind (a school
-// year, a benefit, a vaccination). PostgreSQL writes a new version of the
-// row into every index either way, and gains more from writing all the
-// profiles in one multi-row statement.
-func (s *Store) writeCategories(ctx context.Context, tx querier, rows []profileRow) error {
-	now := micros(s.now())
-	for _, r := range rows {
-		if _, err := tx.ExecContext(ctx, `UPDATE profiles SET categories = $1, updated_at = $2 WHERE child_id = $3`,
-			r.row.categories, now, r.id); err != nil {
-			return err
+// updateProfile writes, on SQLite, only the columns of a stored profile
+// that changed. SQLite rewrites the entries of every index on a column an
+// UPDATE sets, changed or not, and a profile has nine indexes: a record
+// that moves a child to another district, or adds a category, touches one
+// or two of them. PostgreSQL writes the whole row either way, and gains
+// more from writing all the profiles in one multi-row statement.
+func updateProfile(ctx context.Context, tx querier, r profileRow, now int64) error {
+	was, is := r.stored.args(), r.row.args()
+	args := make([]any, 0, len(is)+2)
+	var set strings.Builder
+	for i, v := range is {
+		if v != was[i] {
+			args = append(args, v)
+			fmt.Fprintf(&set, "%s = $%d, ", summaryFields[i], len(args))
 		}
 	}
-	return nil
+	args = append(args, now, r.id)
+	_, err := tx.ExecContext(ctx, `UPDATE profiles SET `+set.String()+
+		fmt.Sprintf(`updated_at = $%d WHERE child_id = $%d`, len(args)-1, len(args)), args...)
+	return err
 }
