@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"strings"
+	"time"
 
 	"github.com/scfwca/databank/internal/bench"
 	"github.com/scfwca/databank/internal/config"
@@ -38,10 +39,11 @@ func (a *App) benchCmd(ctx context.Context, args []string) error {
 // benchCommand is what the bench commands share: the database flag
 // (SQLite by default), a JSON file of the measures and a CPU profile.
 type benchCommand struct {
-	cfg        config.Config
-	fs         *flag.FlagSet
-	jsonOut    *string
-	cpuProfile *string
+	cfg         config.Config
+	fs          *flag.FlagSet
+	jsonOut     *string
+	cpuProfile  *string
+	waitProfile *string
 }
 
 func (a *App) benchFlags(name string) *benchCommand {
@@ -49,6 +51,7 @@ func (a *App) benchFlags(name string) *benchCommand {
 	b.fs = a.flags(name, &b.cfg)
 	b.jsonOut = b.fs.String("json", "", "also write the measures as JSON to this `file`")
 	b.cpuProfile = b.fs.String("cpuprofile", "", "write a CPU profile of the run to this `file` (go tool pprof)")
+	b.waitProfile = b.fs.String("blockprofile", "", "write a profile of where goroutines waited (channels, locks, the database pool) to this `file` (go tool pprof)")
 	b.fs.Lookup("db").Usage = "\"sqlite\" (fresh files in a temporary directory) or the postgres:// URL of a server where the benchmark may create databases"
 	b.fs.Set("db", "sqlite")
 	return b
@@ -75,7 +78,14 @@ func (a *App) runBench(ctx context.Context, b *benchCommand, args []string, vali
 		return err
 	}
 	defer stop()
+	stopWaits, err := startWaitProfile(*b.waitProfile)
+	if err != nil {
+		return err
+	}
 	heading, ms, err := measure(ctx, dbs, a.logger(&b.cfg))
+	if werr := stopWaits(); err == nil {
+		err = werr
+	}
 	if err != nil {
 		return err
 	}
@@ -137,6 +147,26 @@ func startCPUProfile(path string) (stop func(), err error) {
 		return nil, err
 	}
 	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+}
+
+// startWaitProfile records where goroutines wait, every wait of a
+// microsecond or more, until stop writes the profile to path. What the CPU
+// profile cannot show: a read that is slow while the processor is idle
+// waits for something, a lock, a channel, a connection of the pool.
+func startWaitProfile(path string) (stop func() error, err error) {
+	if path == "" {
+		return func() error { return nil }, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	runtime.SetBlockProfileRate(int(time.Microsecond))
+	return func() error {
+		runtime.SetBlockProfileRate(0)
+		defer f.Close()
+		return pprof.Lookup("block").WriteTo(f, 0)
+	}, nil
 }
 
 // writeMeasures writes the measures as JSON to path, when one is given.

@@ -1,8 +1,11 @@
 package cli_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -15,8 +18,10 @@ import (
 // sizes it cannot run with a message naming the flag.
 func TestBenchCommands(t *testing.T) {
 	ctx := context.Background()
-	out := filepath.Join(t.TempDir(), "ingest.json")
-	code, stdout, stderr := run(t, ctx, "", "bench", "ingest", "--children", "60", "--batch", "100", "--json", out, "--log-level", "error")
+	dir := t.TempDir()
+	out, waits := filepath.Join(dir, "ingest.json"), filepath.Join(dir, "waits.pprof")
+	code, stdout, stderr := run(t, ctx, "", "bench", "ingest", "--children", "60", "--batch", "100", "--json", out,
+		"--blockprofile", waits, "--log-level", "error")
 	if code != 0 {
 		t.Fatalf("bench ingest: exit %d: %s", code, stderr)
 	}
@@ -40,6 +45,15 @@ func TestBenchCommands(t *testing.T) {
 	if len(ms) != 1 || ms[0].Unit != "records/s" || !(ms[0].Value > 0) || ms[0].Baseline == nil || ms[0].Ratio == nil ||
 		math.Abs(*ms[0].Ratio - ms[0].Value / *ms[0].Baseline) > 1e-9 {
 		t.Errorf("bench ingest wrote %s", b)
+	}
+	// The wait profile is pprof's gzipped protocol buffer, with the waits
+	// of the run in it (the senders wait for their answers).
+	if p, err := os.ReadFile(waits); err != nil {
+		t.Error(err)
+	} else if zr, err := gzip.NewReader(bytes.NewReader(p)); err != nil {
+		t.Errorf("the wait profile is not gzipped: %v", err)
+	} else if raw, err := io.ReadAll(zr); err != nil || !bytes.Contains(raw, []byte("bench.ingestAPI")) {
+		t.Errorf("the wait profile (%d bytes, %v) names no wait of the senders", len(raw), err)
 	}
 
 	for _, bad := range [][]string{

@@ -200,8 +200,14 @@ const checkpointInterval = time.Second
 // keeps busy starts over by itself, once copied whole.
 const restartFrames = 65536
 
-// journalSizeLimit is the size the log is cut back to when it starts over.
-const journalSizeLimit = 64 << 20
+// journalSizeLimit is the size the log file is cut back to when it starts
+// over. Above restartFrames' 256 MiB, so that a log kept in bounds is
+// never cut: the cut is made by the first commit after the start, and
+// freeing a couple of hundred megabytes of file took that commit 50 ms,
+// an audited read waiting on it. (At 64 MiB every start cut the file, and
+// the stalls were most of the reads' 99th percentile.) Only a log that a
+// long reader let grow further is cut, once.
+const journalSizeLimit = 512 << 20
 
 // checkpoints copies the SQLite write-ahead log into the database file
 // every checkpointInterval, in two steps. First on a reading connection,
