@@ -182,9 +182,9 @@ func Reads(ctx context.Context, log *slog.Logger, st *store.Store, pki *devpki.P
 	// system's cache, is made for both before either clock starts: read
 	// first, the API met every page cold and the bare queries, timed
 	// after it, found them warm (at a million children, after the raw
-	// baseline's database had been written beside it). And participants' systems
-	// keep their connections to the exchange open: the TLS handshakes
-	// are made before the clock starts too.
+	// baseline's database had been written beside it). And participants'
+	// systems keep their connections to the exchange open: the TLS
+	// handshakes are made before the clock starts too.
 	if _, _, err := concurrently(ctx, fins, opt.Readers, 0, bare); err != nil {
 		return nil, err
 	}

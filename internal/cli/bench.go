@@ -37,7 +37,8 @@ func (a *App) benchCmd(ctx context.Context, args []string) error {
 }
 
 // benchCommand is what the bench commands share: the database flag
-// (SQLite by default), a JSON file of the measures and a CPU profile.
+// (SQLite by default), a JSON file of the measures, a CPU profile and a
+// profile of waits.
 type benchCommand struct {
 	cfg         config.Config
 	fs          *flag.FlagSet
