@@ -244,9 +244,11 @@ func (s *Store) projectChunk(ctx context.Context, tx querier, ids []int64) ([]pr
 	return out, gone, nil
 }
 
-// writeProfiles inserts or updates profile rows, in the order given: in
-// order of child, so that concurrent batches on PostgreSQL lock the rows
-// they share in one order and never deadlock on them.
+// writeProfiles inserts or updates profile rows. On PostgreSQL it writes
+// them in the order given, in order of child, so that concurrent batches
+// lock the rows they share in one order and never deadlock on them. On
+// SQLite, whose one writer takes no row locks, it updates the stored
+// profiles column by column (updateProfile) and then inserts the others.
 func (s *Store) writeProfiles(ctx context.Context, tx querier, rows []profileRow) error {
 	now := micros(s.now())
 	if s.engine == SQLite {
