@@ -43,7 +43,7 @@ var errAnswered = errors.New("store: the batch was answered before")
 func (s *Store) SubmitBatch(ctx context.Context, ev Evidence, subs []Submission, entry audit.Entry) (*Batch, []Each, error) {
 	b := ev.Batch
 	var out []Each
-	err := s.txRetried(ctx, "store.SubmitBatch", func(sqlTx *sql.Tx) error {
+	err := s.txRetried(ctx, "store.SubmitBatch", func(ctx context.Context, sqlTx *sql.Tx) error {
 		tx := s.cached(sqlTx)
 		var answered sql.NullString
 		err := tx.QueryRowContext(ctx, `SELECT response FROM batches WHERE participant = $1 AND batch_id = $2`,

@@ -25,8 +25,13 @@ import (
 // transaction's (on PostgreSQL, another batch claiming the same key or
 // record at the same moment).
 
-// errFallBack says the set-based path cannot take this batch.
+// errFallBack says the set-based path cannot take this batch, and has
+// written nothing of it.
 var errFallBack = errors.New("store: batch needs the record-at-a-time path")
+
+// errClaimed says the set-based path met, after writing, a key that
+// another transaction claimed at the same moment.
+var errClaimed = errors.New("store: a key of the batch was claimed meanwhile")
 
 // idsPerQuery bounds the lists of a query's IN (...) and of multi-row
 // statements well under the engines' limits on parameters (SQLite
@@ -67,9 +72,11 @@ type planned struct {
 }
 
 // submitSet stores subs in tx, with the summaries of the children they
-// touch, and returns each record's outcome. It returns errFallBack, having written nothing, when
-// the batch needs the record-at-a-time path; any other error may leave
-// writes behind, and the caller rolls back to before the call.
+// touch, and returns each record's outcome. It returns errFallBack, having
+// written nothing, when the batch needs the record-at-a-time path; any
+// other error may leave writes behind — errClaimed, or a conflict, when
+// the batch met a concurrent transaction's claim — and the caller rolls
+// back to before the call.
 func (s *Store) submitSet(ctx context.Context, tx querier, subs []Submission) ([]Each, error) {
 	seen := make(map[recordKey]bool, len(subs))
 	for _, sub := range subs {
@@ -392,7 +399,7 @@ func (s *Store) insertKeys(ctx context.Context, tx querier, plans []planned) err
 			return err
 		}
 		if n, err := res.RowsAffected(); err != nil || n != int64(hi-lo) {
-			return errFallBack
+			return errClaimed
 		}
 		return nil
 	})

@@ -21,7 +21,7 @@ func SetRestartFrames(s *Store, n int64) { s.restartFrames.Store(n) }
 
 // TxRetried runs fn in a writing transaction, again when it deadlocked.
 func TxRetried(s *Store, fn func(*sql.Tx) error) error {
-	return s.txRetried(context.Background(), "test", fn)
+	return s.txRetried(context.Background(), "test", func(_ context.Context, tx *sql.Tx) error { return fn(tx) })
 }
 
 // SearchPlan is SQLite's plan of the statement SearchProfiles runs for q:
