@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"log/slog"
 	"regexp"
 	"strconv"
 	"strings"
@@ -18,6 +19,11 @@ func SetBatches(s *Store) int64 { return s.setBatches.Load() }
 
 // SetRestartFrames sets the log's length that starts it over.
 func SetRestartFrames(s *Store, n int64) { s.restartFrames.Store(n) }
+
+// MigrateTo applies the migrations up to version last only.
+func MigrateTo(s *Store, last int) error {
+	return s.migrateTo(context.Background(), slog.New(slog.DiscardHandler), last)
+}
 
 // TxRetried runs fn in a writing transaction, again when it deadlocked.
 func TxRetried(s *Store, fn func(*sql.Tx) error) error {

@@ -127,6 +127,11 @@ func (s *Store) Version(ctx context.Context) (int, error) {
 // transaction, and records them. It refuses a database whose schema is
 // newer than this program knows.
 func (s *Store) Migrate(ctx context.Context, log *slog.Logger) error {
+	return s.migrateTo(ctx, log, 0)
+}
+
+// migrateTo is Migrate, stopping after version last unless last is 0.
+func (s *Store) migrateTo(ctx context.Context, log *slog.Logger, last int) error {
 	ms, err := s.migrations()
 	if err != nil {
 		return err
@@ -138,7 +143,10 @@ func (s *Store) Migrate(ctx context.Context, log *slog.Logger) error {
 	if have > len(ms) {
 		return s.newerSchema(have, len(ms))
 	}
-	for _, m := range ms[have:] {
+	if last > 0 && last < len(ms) {
+		ms = ms[:last]
+	}
+	for _, m := range ms[min(have, len(ms)):] {
 		err := s.tx(ctx, "store.Migrate", false, func(tx *sql.Tx) error {
 			if m.version == 1 {
 				if _, err := tx.ExecContext(ctx, `CREATE TABLE schema_migrations (

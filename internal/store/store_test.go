@@ -78,6 +78,67 @@ func TestMigrate(t *testing.T) {
 	})
 }
 
+// TestProfilesRebuiltKeyedByRowid upgrades a SQLite database holding
+// profiles across migration 22, which rebuilds the table with child_id as
+// its rowid, and checks that every profile comes through as it was, with
+// the table's indexes, and no index left for the key.
+func TestProfilesRebuiltKeyedByRowid(t *testing.T) {
+	st, err := store.Open(storetest.DSN(t, store.SQLite), store.Options{Now: clock()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := store.MigrateTo(st, 21); err != nil {
+		t.Fatal(err)
+	}
+	for i, k := range []string{"5ZK3N2P", "6ZK3N2P", "7ZK3N2P"} {
+		if _, err := st.Submit(ctx, fact("justice", "birth_registration", fmt.Sprintf("br-%d", i), birth, fin(k))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	profiles := func() string {
+		t.Helper()
+		var out string
+		if err := st.DB().QueryRow(`SELECT group_concat(p, char(10)) FROM (SELECT json_array(child_id, fin, given_name,
+			family_name, patronymic, name_key, family_root, birth_date, sex, citizenship, region, district, care_status,
+			mother_fin, father_fin, categories, status, updated_at, archived_reason, archived_on) AS p
+			FROM profiles ORDER BY child_id)`).Scan(&out); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	indexes := func() string {
+		t.Helper()
+		var out string
+		if err := st.DB().QueryRow(`SELECT group_concat(name || ':' || origin, ' ') FROM
+			(SELECT name, origin FROM pragma_index_list('profiles') ORDER BY name)`).Scan(&out); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	before, beforeIdx := profiles(), indexes()
+	if strings.Count(before, "\n")+1 != 3 || !strings.Contains(beforeIdx, ":pk") {
+		t.Fatalf("before the migration: profiles\n%s\nindexes %s", before, beforeIdx)
+	}
+	if err := st.Migrate(ctx, discard); err != nil {
+		t.Fatal(err)
+	}
+	if after := profiles(); after != before {
+		t.Errorf("profiles before the migration:\n%s\nafter:\n%s", before, after)
+	}
+	want := strings.Join(strings.Fields(strings.ReplaceAll(beforeIdx, "sqlite_autoindex_profiles_1:pk", "")), " ")
+	if after := indexes(); after != want {
+		t.Errorf("indexes after the migration: %s; want %s", after, want)
+	}
+	var rowids int
+	if err := st.DB().QueryRow(`SELECT count(*) FROM profiles WHERE rowid = child_id`).Scan(&rowids); err != nil || rowids != 3 {
+		t.Errorf("profiles whose rowid is their child: %d, %v; want 3", rowids, err)
+	}
+	if err := st.CheckSchema(ctx); err != nil {
+		t.Error(err)
+	}
+}
+
 func TestRefusesForeignDatabase(t *testing.T) {
 	for _, e := range storetest.Engines() {
 		t.Run(string(e), func(t *testing.T) {
