@@ -146,8 +146,17 @@ func Open(dsn string, opt Options) (*Store, error) {
 // pages from the file (a quarter of an ingestion's CPU at 50,000
 // children). On its own connection the writer's cache stays warm, and
 // writers wait their turn in the pool's queue instead of polling the lock.
-// The writer's cache is larger (128 MiB against 32 MiB for each reader),
-// and it does not checkpoint the log into the database file as it commits:
+// The writer's cache is large (128 MiB) and lasts; a reader's is small
+// (2 MiB, SQLite's default): SQLite drops a reader's cache at its next
+// transaction whenever anything was written meanwhile, which under a
+// registry's steady writes (an audit entry for every read) is nearly
+// always, so a reader's pages live for one transaction. A large reader
+// cache only made the drop dear: the pages a big query had cached (a scan
+// for a report, a search) were freed one by one, each freed page past the
+// allocator's first 4 MiB costing a madvise system call, and a request
+// that met such a cache at its first statement waited for thousands of
+// them. The writer's cache is only dropped when another connection writes,
+// which nothing does. It does not checkpoint the log into the database file as it commits:
 // Store.checkpoints does that in the background, off the write lock's path.
 func openSQLite(path string, maxConns int, pragmas ...string) (*sql.DB, error) {
 	if path == "" {
@@ -160,7 +169,7 @@ func openSQLite(path string, maxConns int, pragmas ...string) (*sql.DB, error) {
 	}
 	q := url.Values{}
 	if len(pragmas) == 0 {
-		pragmas = []string{"cache_size(-32768)"}
+		pragmas = []string{"cache_size(-2048)"}
 	}
 	for _, p := range append([]string{"journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(ON)", "busy_timeout(10000)"}, pragmas...) {
 		q.Add("_pragma", p)
