@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/scfwca/databank/internal/fault"
 	"github.com/scfwca/databank/internal/profile"
@@ -184,8 +183,8 @@ func (s *Store) submitSet(ctx context.Context, tx querier, subs []Submission) ([
 		}
 	}
 	if err := inChunks(len(superseded), s.rowsPerWrite(), func(lo, hi int) error {
-		_, err := tx.ExecContext(ctx, `UPDATE facts SET is_current = 0 WHERE id IN (`+placeholders(1, hi-lo)+`)`,
-			int64Args(superseded[lo:hi])...)
+		args, in := padIn(int64Args(superseded[lo:hi]), 0)
+		_, err := tx.ExecContext(ctx, `UPDATE facts SET is_current = 0 WHERE id IN (`+in+`)`, args...)
 		return err
 	}); err != nil {
 		return nil, err
@@ -245,8 +244,9 @@ func currentVersions(ctx context.Context, tx querier, subs []Submission) (map[re
 			for _, id := range ids[lo:hi] {
 				args = append(args, id)
 			}
+			args, in := padIn(args, 2)
 			rows, err := tx.QueryContext(ctx, `SELECT id, child_id, source_id, content_hash, action, effective_date FROM facts
-				WHERE is_current = 1 AND sender = $1 AND category = $2 AND source_id IN (`+placeholders(3, hi-lo)+`)`, args...)
+				WHERE is_current = 1 AND sender = $1 AND category = $2 AND source_id IN (`+in+`)`, args...)
 			if err != nil {
 				return err
 			}
@@ -288,8 +288,9 @@ func keyOwners(ctx context.Context, tx querier, subs []Submission) (map[profile.
 			for _, v := range values[lo:hi] {
 				args = append(args, v)
 			}
+			args, in := padIn(args, 1)
 			rows, err := tx.QueryContext(ctx, `SELECT value, child_id FROM child_keys
-				WHERE kind = $1 AND value IN (`+placeholders(2, hi-lo)+`)`, args...)
+				WHERE kind = $1 AND value IN (`+in+`)`, args...)
 			if err != nil {
 				return err
 			}
@@ -442,16 +443,44 @@ func inChunks(n, size int, fn func(lo, hi int) error) error {
 // tuples returns "($1, $2), ($3, $4)"-style placeholders for rows of
 // width parameters.
 func tuples(rows, width int) string {
-	var b strings.Builder
+	k := [3]int{rows, width, 1}
+	if s, ok := placeholderLists.Load(k); ok {
+		return s.(string)
+	}
+	b := make([]byte, 0, rows*(width*6+4))
 	for r := range rows {
 		if r > 0 {
-			b.WriteString(", ")
+			b = append(b, ", "...)
 		}
-		b.WriteByte('(')
-		b.WriteString(placeholders(1+r*width, width))
-		b.WriteByte(')')
+		b = append(b, '(')
+		b = appendPlaceholders(b, 1+r*width, width)
+		b = append(b, ')')
 	}
-	return b.String()
+	s := string(b)
+	placeholderLists.Store(k, s)
+	return s
+}
+
+// padIn pads an IN list — the arguments after the first `fixed` — to the
+// next power of two (at most idsPerQuery) by repeating its last value, and
+// returns the arguments and the list's placeholders. The statements a batch
+// runs then come in a few lengths that stay prepared, where a list of
+// every length was a statement of its own for SQLite's parser (a twentieth
+// of the writer's time). A value repeated in an IN list selects, updates
+// or deletes nothing more.
+func padIn(args []any, fixed int) ([]any, string) {
+	n := len(args) - fixed
+	if n > 0 {
+		size := 1
+		for size < n {
+			size *= 2
+		}
+		size = max(min(size, idsPerQuery), n)
+		for len(args) < fixed+size {
+			args = append(args, args[fixed+n-1])
+		}
+	}
+	return args, placeholders(fixed+1, len(args)-fixed)
 }
 
 func int64Args(ids []int64) []any {

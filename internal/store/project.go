@@ -113,7 +113,7 @@ func (r *summaryRow) args() []any {
 }
 
 func (s *Store) projectChunk(ctx context.Context, tx querier, ids []int64) ([]profileRow, []int64, error) {
-	in, args := placeholders(1, len(ids)), int64Args(ids)
+	args, in := padIn(int64Args(ids), 0)
 	children := make(map[int64]*projected, len(ids))
 	// The child, with its profile as stored: a batch of records that do
 	// not change a summary (most of them) writes no profile.
@@ -390,8 +390,9 @@ func (s *Store) projectSet(ctx context.Context, tx querier, subs []Submission, p
 
 	// The children gaining bits: those whose profile lacks one of them.
 	err := inChunks(len(gaining), idsPerQuery, func(lo, hi int) error {
+		args, in := padIn(int64Args(gaining[lo:hi]), 0)
 		q, err := tx.QueryContext(ctx, `SELECT child_id, `+summaryColumns+` FROM profiles
-			WHERE child_id IN (`+placeholders(1, hi-lo)+`)`, int64Args(gaining[lo:hi])...)
+			WHERE child_id IN (`+in+`)`, args...)
 		if err != nil {
 			return err
 		}
