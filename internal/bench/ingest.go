@@ -66,6 +66,7 @@ func ingest(ctx context.Context, dbs *Databases, opt IngestOptions, log *slog.Lo
 		apiStore.Close()
 		return nil, Measure{}, fmt.Errorf("through the API: %w", err)
 	}
+	log.Info("bench: ingested through the API", "records_per_second", int(apiRate))
 	rawStore, err := dbs.Open(ctx, "raw")
 	if err != nil {
 		apiStore.Close()
@@ -77,6 +78,7 @@ func ingest(ctx context.Context, dbs *Databases, opt IngestOptions, log *slog.Lo
 		apiStore.Close()
 		return nil, Measure{}, fmt.Errorf("straight into the engine: %w", err)
 	}
+	log.Info("bench: inserted raw", "records_per_second", int(rawRate))
 	m := Measure{Name: "ingest (" + string(apiStore.Engine()) + ", signed API over mTLS vs raw inserts)", Value: apiRate, Unit: "records/s"}
 	m.Against(rawRate)
 	return apiStore, m, nil

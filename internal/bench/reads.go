@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"runtime/debug"
+	"runtime/metrics"
 	"slices"
 	"strconv"
 	"strings"
@@ -191,10 +192,15 @@ func Reads(ctx context.Context, log *slog.Logger, st *store.Store, pki *devpki.P
 	if _, _, err := concurrently(ctx, warmUp(fins, opt.Readers), opt.Readers, 0, read); err != nil {
 		return nil, err
 	}
+	log.Info("bench: reading", "reads", len(fins), "readers", opt.Readers)
+	gcBefore := readGC()
 	api, _, err := concurrently(ctx, fins, opt.Readers, opt.Rate, read)
 	if err != nil {
 		return nil, err
 	}
+	gcAfter := readGC()
+	log.Info("bench: garbage collection while reading at the offered rate", "cycles", gcAfter.cycles-gcBefore.cycles,
+		"cpu_seconds", fmt.Sprintf("%.2f", gcAfter.cpu-gcBefore.cpu), "live_heap_mib", gcAfter.liveMiB)
 	apiSat, apiTook, err := concurrently(ctx, fins, opt.Readers, 0, read)
 	if err != nil {
 		return nil, err
@@ -408,3 +414,28 @@ func percentile(sorted []time.Duration, p float64) time.Duration {
 }
 
 func ms1(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// gcState is what the garbage collector had done by a moment, for the log
+// of a measure: its cycles, its CPU time, and the heap live after the
+// last cycle.
+type gcState struct {
+	cycles  uint64
+	cpu     float64
+	liveMiB uint64
+}
+
+func readGC() gcState {
+	samples := []metrics.Sample{{Name: "/gc/cycles/total:gc-cycles"}, {Name: "/cpu/classes/gc/total:cpu-seconds"}, {Name: "/gc/heap/live:bytes"}}
+	metrics.Read(samples)
+	var st gcState
+	if samples[0].Value.Kind() == metrics.KindUint64 {
+		st.cycles = samples[0].Value.Uint64()
+	}
+	if samples[1].Value.Kind() == metrics.KindFloat64 {
+		st.cpu = samples[1].Value.Float64()
+	}
+	if samples[2].Value.Kind() == metrics.KindUint64 {
+		st.liveMiB = samples[2].Value.Uint64() >> 20
+	}
+	return st
+}
