@@ -7,8 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
-	"sync"
 
 	"github.com/scfwca/databank/internal/audit"
 	"github.com/scfwca/databank/internal/category"
@@ -504,33 +502,3 @@ type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
-
-// placeholders returns "$from, $from+1, …" for n parameters. The lists
-// are remembered: the batch paths ask for the same few under the write lock
-// thousands of times a batch (building them took a twentieth of the
-// writer's time), and there are few of them, their sizes bounded by the
-// chunks the statements are cut into.
-func placeholders(from, n int) string {
-	k := [3]int{from, n, 0}
-	if s, ok := placeholderLists.Load(k); ok {
-		return s.(string)
-	}
-	s := string(appendPlaceholders(make([]byte, 0, n*6), from, n))
-	placeholderLists.Store(k, s)
-	return s
-}
-
-func appendPlaceholders(b []byte, from, n int) []byte {
-	for i := range n {
-		if i > 0 {
-			b = append(b, ", "...)
-		}
-		b = append(b, '$')
-		b = strconv.AppendInt(b, int64(from+i), 10)
-	}
-	return b
-}
-
-// placeholderLists holds the lists placeholders and tuples made, by
-// (first parameter or rows, count or width, kind).
-var placeholderLists sync.Map

@@ -156,8 +156,9 @@ func Open(dsn string, opt Options) (*Store, error) {
 // allocator's first 4 MiB costing a madvise system call, and a request
 // that met such a cache at its first statement waited for thousands of
 // them. The writer's cache is only dropped when another connection writes,
-// which nothing does. It does not checkpoint the log into the database file as it commits:
-// Store.checkpoints does that in the background, off the write lock's path.
+// which nothing does. It does not checkpoint the log into the database
+// file as it commits: Store.checkpoints does that in the background, off
+// the write lock's path.
 func openSQLite(path string, maxConns int, pragmas ...string) (*sql.DB, error) {
 	if path == "" {
 		return nil, fault.E("store.Open", fault.Invalid, "no database file given")
