@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 )
 
 var placeholder = regexp.MustCompile(`\$[0-9]+`)
@@ -98,3 +99,7 @@ func explain(s *Store, query string, args []any) ([]planStep, error) {
 	}
 	return steps, rows.Err()
 }
+
+// SetParticipantTTL sets how long participants and bindings are taken
+// from memory.
+func SetParticipantTTL(s *Store, d time.Duration) { s.parts.ttl = d }

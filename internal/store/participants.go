@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/scfwca/databank/internal/audit"
 	"github.com/scfwca/databank/internal/fault"
@@ -18,6 +19,7 @@ import (
 // rights. Existing participants, and the rights the operator gave them,
 // are left as they are.
 func (s *Store) SeedParticipants(ctx context.Context, ps []participant.Participant) error {
+	defer s.parts.changed()
 	return s.tx(ctx, "store.SeedParticipants", false, func(tx *sql.Tx) error {
 		for _, p := range ps {
 			res, err := tx.ExecContext(ctx, `INSERT INTO participants (code, kind, name_az, name_en, name_ru, voen, district, active, created_at)
@@ -59,6 +61,7 @@ func (s *Store) SetRights(ctx context.Context, code, access string, cats []strin
 	if access != "send" && access != "read" {
 		return fault.E("store.SetRights", fault.Invalid, fmt.Errorf("access %q is neither send nor read", access))
 	}
+	defer s.parts.changed()
 	return s.tx(ctx, "store.SetRights", false, func(tx *sql.Tx) error {
 		if _, err := participantByCode(ctx, tx, code); err != nil {
 			return err
@@ -99,7 +102,14 @@ func (s *Store) Participants(ctx context.Context) ([]participant.Participant, er
 }
 
 // Participant returns one participant with its rights.
+//
+// A participant is taken from memory for up to participantTTL after it
+// was read (see participantCache).
 func (s *Store) Participant(ctx context.Context, code string) (*participant.Participant, error) {
+	if p, ok := s.parts.participant(code); ok {
+		return p, nil
+	}
+	gen, at := s.parts.generation(), time.Now()
 	p, err := participantByCode(ctx, s.reads, code)
 	if err != nil {
 		if _, ok := err.(*fault.Error); ok {
@@ -107,6 +117,7 @@ func (s *Store) Participant(ctx context.Context, code string) (*participant.Part
 		}
 		return nil, s.classify("store.Participant", err)
 	}
+	s.parts.putParticipant(gen, p, at)
 	return p, nil
 }
 
@@ -147,6 +158,7 @@ func participantByCode(ctx context.Context, q querier, code string) (*participan
 // Bind makes a certificate subject speak for a participant, replacing any
 // earlier binding of the subject; the change is audited.
 func (s *Store) Bind(ctx context.Context, subject, fingerprint, code string, actor audit.Actor) error {
+	defer s.parts.changed()
 	return s.tx(ctx, "store.Bind", false, func(tx *sql.Tx) error {
 		if _, err := participantByCode(ctx, tx, code); err != nil {
 			return err
@@ -192,13 +204,17 @@ func (s *Store) Bindings(ctx context.Context) ([]Binding, error) {
 // speaks for, suspended or not: the caller decides what a suspension
 // refuses.
 func (s *Store) ParticipantBySubject(ctx context.Context, subject string) (*participant.Participant, error) {
-	var code string
-	err := s.reads.QueryRowContext(ctx, `SELECT participant FROM certificate_bindings WHERE subject = $1`, subject).Scan(&code)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fault.E("store.ParticipantBySubject", fault.NotFound, fmt.Errorf("no participant bound to %q", subject))
-	}
-	if err != nil {
-		return nil, s.classify("store.ParticipantBySubject", err)
+	code, ok := s.parts.binding(subject)
+	if !ok {
+		gen, at := s.parts.generation(), time.Now()
+		err := s.reads.QueryRowContext(ctx, `SELECT participant FROM certificate_bindings WHERE subject = $1`, subject).Scan(&code)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, fault.E("store.ParticipantBySubject", fault.NotFound, fmt.Errorf("no participant bound to %q", subject))
+		}
+		if err != nil {
+			return nil, s.classify("store.ParticipantBySubject", err)
+		}
+		s.parts.putBinding(gen, subject, code, at)
 	}
 	return s.Participant(ctx, code)
 }
@@ -209,6 +225,7 @@ func (s *Store) SetActive(ctx context.Context, code string, active bool, reason 
 	if reason == "" {
 		return fault.E("store.SetActive", fault.Invalid, errors.New("a reason is required"))
 	}
+	defer s.parts.changed()
 	return s.tx(ctx, "store.SetActive", false, func(tx *sql.Tx) error {
 		if _, err := participantByCode(ctx, tx, code); err != nil {
 			return err

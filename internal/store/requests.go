@@ -208,6 +208,7 @@ func (s *Store) RequestByID(ctx context.Context, id int64) (*Request, error) {
 
 // SetParticipantEmail sets where an organisation's notices go, audited.
 func (s *Store) SetParticipantEmail(ctx context.Context, code, email string, actor audit.Actor) error {
+	defer s.parts.changed()
 	return s.tx(ctx, "store.SetParticipantEmail", false, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE participants SET email = $1 WHERE code = $2`, email, code)
 		if err != nil {

@@ -59,6 +59,7 @@ type Store struct {
 	dsn           string
 	setBatches    atomic.Int64 // batches the set-based path took, for tests
 	audits        auditGroup   // entries appended on their own, committed together
+	parts         participantCache
 }
 
 // Options tune how a store is opened.
