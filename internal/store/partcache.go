@@ -28,21 +28,17 @@ type participantCache struct {
 	ttl       time.Duration // participantTTL when zero; tests shorten it
 	mu        sync.Mutex
 	gen       uint64
-	byCode    map[string]cachedParticipant
-	bySubject map[string]cachedBinding
+	byCode    map[string]remembered[participant.Participant]
+	bySubject map[string]remembered[string] // the participant's code
 }
 
-type cachedParticipant struct {
-	p  participant.Participant
+// remembered is a value as read at a time.
+type remembered[V any] struct {
+	v  V
 	at time.Time
 }
 
-type cachedBinding struct {
-	code string
-	at   time.Time
-}
-
-// generation returns the count of changes so far, to hand back to put.
+// generation returns the count of changes so far, to hand back to a put.
 func (c *participantCache) generation() uint64 {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -58,58 +54,57 @@ func (c *participantCache) changed() {
 	c.byCode, c.bySubject = nil, nil
 }
 
-func (c *participantCache) fresh(at time.Time) bool {
-	ttl := c.ttl
-	if ttl == 0 {
-		ttl = participantTTL
-	}
-	return time.Since(at) < ttl
-}
-
 // participant returns a copy of a remembered participant, if fresh.
 func (c *participantCache) participant(code string) (*participant.Participant, bool) {
-	c.mu.Lock()
-	e, ok := c.byCode[code]
-	c.mu.Unlock()
-	if !ok || !c.fresh(e.at) {
+	p, ok := recall(c, &c.byCode, code)
+	if !ok {
 		return nil, false
 	}
-	return cloneParticipant(&e.p), true
+	return cloneParticipant(&p), true
 }
 
 func (c *participantCache) putParticipant(gen uint64, p *participant.Participant, at time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if gen != c.gen {
-		return
-	}
-	if c.byCode == nil {
-		c.byCode = map[string]cachedParticipant{}
-	}
-	c.byCode[p.Code] = cachedParticipant{*cloneParticipant(p), at}
+	remember(c, &c.byCode, gen, p.Code, *cloneParticipant(p), at)
 }
 
 // binding returns the participant a subject was bound to, if fresh.
 func (c *participantCache) binding(subject string) (string, bool) {
-	c.mu.Lock()
-	e, ok := c.bySubject[subject]
-	c.mu.Unlock()
-	if !ok || !c.fresh(e.at) {
-		return "", false
-	}
-	return e.code, true
+	return recall(c, &c.bySubject, subject)
 }
 
 func (c *participantCache) putBinding(gen uint64, subject, code string, at time.Time) {
+	remember(c, &c.bySubject, gen, subject, code, at)
+}
+
+// recall returns the value remembered under key in one of c's maps, if it
+// is younger than the TTL.
+func recall[V any](c *participantCache, m *map[string]remembered[V], key string) (V, bool) {
+	c.mu.Lock()
+	e, ok := (*m)[key]
+	c.mu.Unlock()
+	ttl := c.ttl
+	if ttl == 0 {
+		ttl = participantTTL
+	}
+	if !ok || time.Since(e.at) >= ttl {
+		var zero V
+		return zero, false
+	}
+	return e.v, true
+}
+
+// remember keeps v under key in one of c's maps, read at the given time,
+// unless the store changed participants since gen.
+func remember[V any](c *participantCache, m *map[string]remembered[V], gen uint64, key string, v V, at time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if gen != c.gen {
 		return
 	}
-	if c.bySubject == nil {
-		c.bySubject = map[string]cachedBinding{}
+	if *m == nil {
+		*m = map[string]remembered[V]{}
 	}
-	c.bySubject[subject] = cachedBinding{code, at}
+	(*m)[key] = remembered[V]{v, at}
 }
 
 // cloneParticipant copies p with its own slices, so that no caller's
