@@ -220,7 +220,9 @@ func (s *Store) ParticipantBySubject(ctx context.Context, subject string) (*part
 }
 
 // SetActive suspends or restores a participant's access, effective on its
-// next request; the change and its reason are audited (§6.2.6).
+// next request to this store's server, and within participantTTL on a
+// server running in another process; the change and its reason are
+// audited (§6.2.6).
 func (s *Store) SetActive(ctx context.Context, code string, active bool, reason string, actor audit.Actor) error {
 	if reason == "" {
 		return fault.E("store.SetActive", fault.Invalid, errors.New("a reason is required"))
