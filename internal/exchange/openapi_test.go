@@ -647,7 +647,7 @@ func TestOpenAPIAnswers(t *testing.T) {
 	// The evidence, to the sender and the operator only.
 	batchID := example.(map[string]any)["batch_id"].(string)
 	rec = call(evidence, "justice", "/exchange/v1/batches/justice/"+batchID, nil)
-	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `"response": {`) {
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `"response":{`) {
 		t.Errorf("evidence: %d %s", rec.Code, rec.Body.Bytes())
 	}
 	call(evidence, "operator", "/exchange/v1/batches/justice/"+batchID, nil)
