@@ -448,13 +448,9 @@ func inChunks(n, size int, fn func(lo, hi int) error) error {
 // writer's time), and there are few of them, their sizes bounded by the
 // chunks the statements are cut into.
 func placeholders(from, n int) string {
-	k := [3]int{from, n, 0}
-	if s, ok := placeholderLists.Load(k); ok {
-		return s.(string)
-	}
-	s := string(appendPlaceholders(make([]byte, 0, n*6), from, n))
-	placeholderLists.Store(k, s)
-	return s
+	return placeholderList([3]int{from, n, 0}, func() []byte {
+		return appendPlaceholders(make([]byte, 0, n*6), from, n)
+	})
 }
 
 func appendPlaceholders(b []byte, from, n int) []byte {
@@ -472,25 +468,32 @@ func appendPlaceholders(b []byte, from, n int) []byte {
 // (first parameter or rows, count or width, kind).
 var placeholderLists sync.Map
 
-// tuples returns "($1, $2), ($3, $4)"-style placeholders for rows of
-// width parameters.
-func tuples(rows, width int) string {
-	k := [3]int{rows, width, 1}
+// placeholderList returns the list remembered under k, building and
+// remembering it the first time.
+func placeholderList(k [3]int, build func() []byte) string {
 	if s, ok := placeholderLists.Load(k); ok {
 		return s.(string)
 	}
-	b := make([]byte, 0, rows*(width*6+4))
-	for r := range rows {
-		if r > 0 {
-			b = append(b, ", "...)
-		}
-		b = append(b, '(')
-		b = appendPlaceholders(b, 1+r*width, width)
-		b = append(b, ')')
-	}
-	s := string(b)
+	s := string(build())
 	placeholderLists.Store(k, s)
 	return s
+}
+
+// tuples returns "($1, $2), ($3, $4)"-style placeholders for rows of
+// width parameters.
+func tuples(rows, width int) string {
+	return placeholderList([3]int{rows, width, 1}, func() []byte {
+		b := make([]byte, 0, rows*(width*6+4))
+		for r := range rows {
+			if r > 0 {
+				b = append(b, ", "...)
+			}
+			b = append(b, '(')
+			b = appendPlaceholders(b, 1+r*width, width)
+			b = append(b, ')')
+		}
+		return b
+	})
 }
 
 // padIn pads an IN list — the arguments after the first `fixed` — to the
