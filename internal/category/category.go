@@ -83,9 +83,18 @@ type Context struct {
 // of kind fault.Invalid and lists every wrong field, with paths under
 // prefix (for example "data").
 func (c *Category) Validate(raw []byte, ctx Context, prefix string) (any, error) {
+	v, ok := Parse(raw)
+	if !ok {
+		return nil, notJSON(prefix)
+	}
+	return c.ValidateValue(v, ctx, prefix)
+}
+
+// ValidateValue is Validate of a value Parse returned.
+func (c *Category) ValidateValue(v any, ctx Context, prefix string) (any, error) {
 	chk := &checker{ctx: ctx}
 	p := c.New()
-	chk.decodeJSON(prefix, raw, p)
+	chk.decode(prefix, v, reflect.ValueOf(p).Elem(), fieldSpec{})
 	if len(chk.errs) == 0 {
 		if r, ok := p.(interface{ check(*checker, string) }); ok {
 			r.check(chk, prefix)
@@ -100,7 +109,21 @@ func (c *Category) Validate(raw []byte, ctx Context, prefix string) (any, error)
 // Canonical validates a payload and returns its canonical JSON encoding: the
 // bytes that are stored and hashed.
 func (c *Category) Canonical(raw []byte, ctx Context, prefix string) (json.RawMessage, any, error) {
-	p, err := c.Validate(raw, ctx, prefix)
+	v, ok := Parse(raw)
+	if !ok {
+		return nil, nil, notJSON(prefix)
+	}
+	return c.CanonicalValue(v, ctx, prefix)
+}
+
+// notJSON is the refusal of a payload that is no JSON value.
+func notJSON(prefix string) error {
+	return fault.E("category.Validate", fault.Invalid, []fault.FieldError{Problem(prefix, "type_object")})
+}
+
+// CanonicalValue is Canonical of a value Parse returned.
+func (c *Category) CanonicalValue(v any, ctx Context, prefix string) (json.RawMessage, any, error) {
+	p, err := c.ValidateValue(v, ctx, prefix)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -129,14 +129,27 @@ func join(path, name string) string {
 // decodeJSON reads raw into the struct that dst points to, checking every
 // rule and collecting every error under the path prefix.
 func (c *checker) decodeJSON(path string, raw []byte, dst any) {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil || dec.More() {
+	v, ok := Parse(raw)
+	if !ok {
 		c.add(path, "type_object")
 		return
 	}
 	c.decode(path, v, reflect.ValueOf(dst).Elem(), fieldSpec{})
+}
+
+// Parse decodes one JSON value, untyped, with numbers kept as
+// json.Number so that their digits survive: what DecodeValue and
+// Category.ValidateValue read. It reports false for malformed JSON or
+// anything after the value. Parsing an envelope once and validating its
+// payload from the parsed value spares reading the payload's bytes again.
+func Parse(raw []byte) (any, bool) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil || dec.More() {
+		return nil, false
+	}
+	return v, true
 }
 
 func (c *checker) decode(path string, raw any, v reflect.Value, s fieldSpec) {
@@ -368,6 +381,13 @@ func allDigits(s string, minLen, maxLen int) bool {
 func Decode(raw []byte, dst any, ctx Context, prefix string) []fault.FieldError {
 	c := &checker{ctx: ctx}
 	c.decodeJSON(prefix, raw, dst)
+	return c.errs
+}
+
+// DecodeValue is Decode of a value Parse returned.
+func DecodeValue(v any, dst any, ctx Context, prefix string) []fault.FieldError {
+	c := &checker{ctx: ctx}
+	c.decode(prefix, v, reflect.ValueOf(dst).Elem(), fieldSpec{})
 	return c.errs
 }
 

@@ -135,6 +135,11 @@ type Record struct {
 	EffectiveDate category.Date   `json:"effective_date" v:"required"`
 	Action        string          `json:"action" v:"required,enum=upsert|retract"`
 	Data          json.RawMessage `json:"data,omitzero"`
+
+	// data is Data as the Data Bank received it, parsed once
+	// (category.Parse): decodeRecord leaves Data empty and validation
+	// reads this. nil when the record carries no payload.
+	data any
 }
 
 // Outcome is what became of one record.
@@ -215,12 +220,24 @@ func (s *Service) Prepare(ctx context.Context, from Sender, raw []byte) (store.S
 // wrong field of it and of its payload.
 func decodeRecord(raw []byte, today category.Date) (*Record, *category.Category, error) {
 	var r Record
-	errs := category.Decode(raw, &r, category.Context{Today: today}, "")
+	errs := []fault.FieldError{category.Problem("", "type_object")}
+	if v, ok := category.Parse(raw); ok {
+		if obj, ok := v.(map[string]any); ok {
+			// The payload is validated from its parsed value, by its
+			// category, not turned back into bytes for the envelope.
+			r.data = obj["data"]
+			if s, ok := r.data.(string); ok && strings.TrimSpace(s) == "" {
+				r.data = nil // a blank field is absent, as the envelope's decoding takes it
+			}
+			delete(obj, "data")
+		}
+		errs = category.DecodeValue(v, &r, category.Context{Today: today}, "")
+	}
 	if len(errs) > 0 {
 		// List the payload's errors too, so that every wrong field is
 		// named at once.
-		if cat, ok := category.Lookup(r.Category); ok && len(r.Data) > 0 && r.Action != profile.Retract {
-			if _, err := cat.Validate(r.Data, category.Context{Today: today, BirthDate: r.Child.BirthDate}, "data"); err != nil {
+		if cat, ok := category.Lookup(r.Category); ok && r.data != nil && r.Action != profile.Retract {
+			if _, err := cat.ValidateValue(r.data, category.Context{Today: today, BirthDate: r.Child.BirthDate}, "data"); err != nil {
 				errs = append(errs, fault.FieldsOf(err)...)
 			}
 		}
@@ -255,19 +272,19 @@ func (s *Service) complete(from Sender, r *Record, cat *category.Category, state
 		f.ReceivedAt = s.now()
 	}
 	if r.Action == profile.Upsert {
-		if len(r.Data) == 0 {
+		if r.data == nil {
 			return store.Submission{}, fault.E("registry.Prepare", fault.Invalid, category.Problem("data", "required"))
 		}
-		birth := birthDate(cat, *r, state.BirthDate, known)
+		birth := birthDate(cat, r, state.BirthDate, known)
 		vctx := category.Context{Today: today, BirthDate: birth, Effective: r.EffectiveDate}
-		canon, payload, err := cat.Canonical(r.Data, vctx, "data")
+		canon, payload, err := cat.CanonicalValue(r.data, vctx, "data")
 		if err != nil {
 			return store.Submission{}, err
 		}
 		if bd := birth; !bd.IsZero() && r.EffectiveDate.Before(bd) {
 			return store.Submission{}, fault.E("registry.Prepare", fault.Invalid, category.Problem("effective_date", "before_birth"))
 		}
-		f.Payload = canon
+		f.Payload, f.Value = canon, payload
 		keys = append(keys, payloadKeys(payload, keys)...)
 	}
 	sum := sha256.Sum256(append([]byte(f.Action+"\x00"), f.Payload...))
@@ -282,14 +299,13 @@ func (s *Service) complete(from Sender, r *Record, cat *category.Category, state
 // birthDate is the child's birth date for the age rules: from the
 // payload of a birth registration, else from the profile of the child the
 // keys name, else from the record's selector.
-func birthDate(cat *category.Category, r Record, stored category.Date, known bool) category.Date {
+func birthDate(cat *category.Category, r *Record, stored category.Date, known bool) category.Date {
 	if cat == category.CatBirthRegistration {
-		var b struct {
-			BirthDate string `json:"birth_date"`
-		}
-		if json.Unmarshal(r.Data, &b) == nil {
-			if d, err := category.ParseDate(b.BirthDate); err == nil {
-				return d
+		if obj, ok := r.data.(map[string]any); ok {
+			if s, ok := obj["birth_date"].(string); ok {
+				if d, err := category.ParseDate(s); err == nil {
+					return d
+				}
 			}
 		}
 		return category.Date{}
