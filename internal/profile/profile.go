@@ -36,6 +36,11 @@ type Fact struct {
 	BatchID       string
 	Supersedes    int64 // 0 for the first version
 	Current       bool  // the latest version of its record
+
+	// Value is Payload decoded, a pointer to its category's payload type,
+	// when the fact was just validated; nil when read back from storage.
+	// Projecting reads it instead of decoding Payload again.
+	Value any
 }
 
 // Key kinds identify a child, strongest first.
@@ -112,6 +117,9 @@ func latestOf[T any](facts []Fact, code string) (*T, bool) {
 	}
 	if best == nil {
 		return nil, false
+	}
+	if v, ok := best.Value.(*T); ok {
+		return v, true
 	}
 	var v T
 	if err := json.Unmarshal(best.Payload, &v); err != nil {

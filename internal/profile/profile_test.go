@@ -147,3 +147,31 @@ func TestSummaryReadsOnlyItsCategories(t *testing.T) {
 		}
 	}
 }
+
+// TestProjectReadsValues holds a projection from the payloads as just
+// validated (Fact.Value, which a batch projects its new children from)
+// to the projection from their stored JSON.
+func TestProjectReadsValues(t *testing.T) {
+	on := category.MustDate("2026-01-01")
+	var all, valued []Fact
+	for _, c := range category.All() {
+		for _, ex := range c.Examples() {
+			f := Fact{ID: int64(len(all) + 1), Category: c.Code, Sender: "s", SourceID: fmt.Sprint(len(all)), Action: Upsert,
+				EffectiveDate: category.MustDate("2020-01-01"), Payload: ex, Current: true}
+			all = append(all, f)
+			_, v, err := c.Canonical(ex, category.Context{Today: on}, "data")
+			if err != nil {
+				t.Fatalf("%s: example refused: %v", c.Code, err)
+			}
+			f.Payload, f.Value = nil, v // only the value: Project must read it
+			valued = append(valued, f)
+		}
+	}
+	want := Project(all, "", Hints{}, on)
+	if want.Name.Given == "" || want.District == "" {
+		t.Fatalf("the examples project to no name or district: %+v", want)
+	}
+	if got := Project(valued, "", Hints{}, on); got != want {
+		t.Errorf("from the values the summary is\n%+v\nwant\n%+v", got, want)
+	}
+}
