@@ -1,9 +1,14 @@
 package store
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
+	"io"
+	"sync"
 	"time"
 
 	"github.com/scfwca/databank/internal/audit"
@@ -42,8 +47,12 @@ var errAnswered = errors.New("store: the batch was answered before")
 // records — is taken over by this attempt.)
 func (s *Store) SubmitBatch(ctx context.Context, ev Evidence, subs []Submission, entry audit.Entry) (*Batch, []Each, error) {
 	b := ev.Batch
+	body, packed, err := s.packBody(b.Body)
+	if err != nil {
+		return nil, nil, err
+	}
 	var out []Each
-	err := s.txRetried(ctx, "store.SubmitBatch", func(ctx context.Context, sqlTx *sql.Tx) error {
+	err = s.txRetried(ctx, "store.SubmitBatch", func(ctx context.Context, sqlTx *sql.Tx) error {
 		tx := s.cached(sqlTx)
 		var answered sql.NullString
 		err := tx.QueryRowContext(ctx, `SELECT response FROM batches WHERE participant = $1 AND batch_id = $2`,
@@ -64,14 +73,14 @@ func (s *Store) SubmitBatch(ctx context.Context, ev Evidence, subs []Submission,
 			return err
 		}
 		if kept {
-			_, err = tx.ExecContext(ctx, `UPDATE batches SET received_at = $1, body = $2, signature = $3, signer_subject = $4,
-				client_subject = $5, response = $6 WHERE participant = $7 AND batch_id = $8`, micros(b.ReceivedAt), b.Body,
-				b.Signature, b.SignerSubject, b.ClientSubject, answer, b.Participant, b.BatchID)
+			_, err = tx.ExecContext(ctx, `UPDATE batches SET received_at = $1, body = $2, body_gz = $3, signature = $4,
+				signer_subject = $5, client_subject = $6, response = $7 WHERE participant = $8 AND batch_id = $9`,
+				micros(b.ReceivedAt), body, packed, b.Signature, b.SignerSubject, b.ClientSubject, answer, b.Participant, b.BatchID)
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO batches (participant, batch_id, received_at, body, signature,
-			signer_subject, client_subject, response) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-			b.Participant, b.BatchID, micros(b.ReceivedAt), b.Body, b.Signature, b.SignerSubject, b.ClientSubject, answer)
+		_, err = tx.ExecContext(ctx, `INSERT INTO batches (participant, batch_id, received_at, body, body_gz, signature,
+			signer_subject, client_subject, response) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+			b.Participant, b.BatchID, micros(b.ReceivedAt), body, packed, b.Signature, b.SignerSubject, b.ClientSubject, answer)
 		if code, _ := pgCode(err); code == "23505" {
 			// The same batch, sent again while this attempt was under
 			// way, was stored first (on SQLite the write lock keeps
@@ -109,15 +118,63 @@ func batch(ctx context.Context, q querier, participant, batchID string) (*Batch,
 	b := Batch{Participant: participant, BatchID: batchID}
 	var received int64
 	var resp sql.NullString
-	err := q.QueryRowContext(ctx, `SELECT received_at, body, signature, signer_subject, client_subject, response
+	var packed []byte
+	err := q.QueryRowContext(ctx, `SELECT received_at, body, body_gz, signature, signer_subject, client_subject, response
 		FROM batches WHERE participant = $1 AND batch_id = $2`, participant, batchID).
-		Scan(&received, &b.Body, &b.Signature, &b.SignerSubject, &b.ClientSubject, &resp)
+		Scan(&received, &b.Body, &packed, &b.Signature, &b.SignerSubject, &b.ClientSubject, &resp)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
+	if packed != nil {
+		if b.Body, err = unpackBody(packed); err != nil {
+			return nil, fmt.Errorf("batch %s of %s: %w", batchID, participant, err)
+		}
+	}
 	b.ReceivedAt, b.Response = fromMicros(received), resp.String
 	return &b, nil
+}
+
+// gzipWriters keeps compressors for packBody: each holds tables of
+// hundreds of kilobytes, worth reusing at every batch.
+var gzipWriters = sync.Pool{New: func() any {
+	w, _ := gzip.NewWriterLevel(nil, gzip.BestSpeed)
+	return w
+}}
+
+// packBody returns how a batch's body is kept: on SQLite, '' and the body
+// gzip-compressed (a batch's JSON shrinks to about a seventh, and the
+// bodies were the largest part of what a batch writes); on PostgreSQL,
+// which compresses large values itself, the body as it is. It is done
+// before the write transaction, off the one writer's time.
+func (s *Store) packBody(body string) (string, []byte, error) {
+	if s.engine != SQLite {
+		return body, nil, nil
+	}
+	var buf bytes.Buffer
+	w := gzipWriters.Get().(*gzip.Writer)
+	defer gzipWriters.Put(w)
+	w.Reset(&buf)
+	if _, err := io.WriteString(w, body); err != nil {
+		return "", nil, err
+	}
+	if err := w.Close(); err != nil {
+		return "", nil, err
+	}
+	return "", buf.Bytes(), nil
+}
+
+// unpackBody returns the body packBody compressed.
+func unpackBody(packed []byte) (string, error) {
+	r, err := gzip.NewReader(bytes.NewReader(packed))
+	if err != nil {
+		return "", fmt.Errorf("store: the kept body is damaged: %w", err)
+	}
+	body, err := io.ReadAll(r)
+	if err != nil {
+		return "", fmt.Errorf("store: the kept body is damaged: %w", err)
+	}
+	return string(body), nil
 }

@@ -618,8 +618,25 @@ func TestSubmitBatchKeepsTheBatchWithItsRecords(t *testing.T) {
 			t.Errorf("%d facts; want %d", c.Facts, len(subs))
 		}
 		b, err := st.Batch(ctx, "justice", "b-1")
-		if err != nil || b.Response != `{"accepted":50}` || b.Signature != "c2ln" {
+		if err != nil || b.Response != `{"accepted":50}` || b.Signature != "c2ln" || b.Body != `{"records":[]}` {
 			t.Errorf("kept batch = %+v, %v", b, err)
+		}
+		// SQLite keeps the body compressed; PostgreSQL as received.
+		var body string
+		var packed []byte
+		if err := st.DB().QueryRowContext(ctx, `SELECT body, body_gz FROM batches WHERE batch_id = 'b-1'`).Scan(&body, &packed); err != nil {
+			t.Fatal(err)
+		}
+		if compressed := packed != nil && body == ""; compressed != (st.Engine() == store.SQLite) {
+			t.Errorf("%s kept the body as %q and %x", st.Engine(), body, packed)
+		}
+		// A body kept before compression reads as it was kept.
+		if _, err := st.DB().ExecContext(ctx, `INSERT INTO batches (participant, batch_id, received_at, body, signature,
+			signer_subject, client_subject, response) VALUES ('justice', 'b-0', 1, '{"old":1}', 's', '', '', '{}')`); err != nil {
+			t.Fatal(err)
+		}
+		if b, err := st.Batch(ctx, "justice", "b-0"); err != nil || b.Body != `{"old":1}` {
+			t.Errorf("a batch kept uncompressed = %+v, %v", b, err)
 		}
 
 		if _, err := st.DB().ExecContext(ctx, `INSERT INTO batches (participant, batch_id, received_at, body, signature,
@@ -630,7 +647,8 @@ func TestSubmitBatchKeepsTheBatchWithItsRecords(t *testing.T) {
 		if err != nil || prev != nil || len(each) != 1 {
 			t.Fatalf("an unanswered batch sent again: %+v %v %v", prev, each, err)
 		}
-		if b, err := st.Batch(ctx, "justice", "b-2"); err != nil || b.Response != `{"accepted":0}` || b.Signature != "c2ln" {
+		if b, err := st.Batch(ctx, "justice", "b-2"); err != nil || b.Response != `{"accepted":0}` || b.Signature != "c2ln" ||
+			b.Body != `{"records":[]}` {
 			t.Errorf("the unanswered batch taken over = %+v, %v", b, err)
 		}
 		if _, err := st.VerifyAudit(ctx); err != nil {
