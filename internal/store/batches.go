@@ -144,11 +144,11 @@ var gzipWriters = sync.Pool{New: func() any {
 	return w
 }}
 
-// packBody returns how a batch's body is kept: on SQLite, '' and the body
-// gzip-compressed (a batch's JSON shrinks to about a seventh, and the
-// bodies were the largest part of what a batch writes); on PostgreSQL,
-// which compresses large values itself, the body as it is. It is done
-// before the write transaction, off the one writer's time.
+// packBody returns how a batch's body is kept: on SQLite, the body column
+// empty and the body gzip-compressed (a batch's JSON shrinks to about a
+// seventh, and the bodies were the largest part of what a batch writes);
+// on PostgreSQL, which compresses large values itself, the body as it is.
+// It is done before the write transaction, off the one writer's time.
 func (s *Store) packBody(body string) (string, []byte, error) {
 	if s.engine != SQLite {
 		return body, nil, nil
