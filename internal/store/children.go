@@ -166,9 +166,10 @@ func readChild(ctx context.Context, q querier, id int64) (*Child, error) {
 }
 
 // StoredSummary returns the summary row kept for a child, as search and
-// reports see it.
+// reports see it. Search asks it of every match shown, so its statement
+// stays prepared (s.reads), as FindChild's does.
 func (s *Store) StoredSummary(ctx context.Context, childID int64) (profile.Summary, string, error) {
-	sum, err := storedSummary(ctx, s.db, childID)
+	sum, err := storedSummary(ctx, s.reads, childID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return sum, "", fault.E("store.StoredSummary", fault.NotFound, fmt.Errorf("no profile for child %d", childID))
 	}
