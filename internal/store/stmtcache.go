@@ -16,7 +16,14 @@ import (
 type cachedTx struct {
 	tx    *sql.Tx
 	store *cachedDB
-	stmts map[string]*sql.Stmt
+	stmts map[string]*cachedStmt
+}
+
+// cachedStmt is a statement prepared with its placeholders made SQLite's
+// anonymous ones (see positional), and how to order its arguments.
+type cachedStmt struct {
+	st  *sql.Stmt
+	pos *positional
 }
 
 // cached returns a writing transaction as a querier that reuses prepared
@@ -27,28 +34,31 @@ func (s *Store) cached(tx *sql.Tx) querier {
 	if s.engine != SQLite {
 		return tx
 	}
-	return &cachedTx{tx: tx, store: s.writeCache, stmts: map[string]*sql.Stmt{}}
+	return &cachedTx{tx: tx, store: s.writeCache, stmts: map[string]*cachedStmt{}}
 }
 
-func (c *cachedTx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+func (c *cachedTx) stmt(ctx context.Context, query string) (*cachedStmt, error) {
 	if st, ok := c.stmts[query]; ok {
 		return st, nil
 	}
-	var st *sql.Stmt
+	var st *cachedStmt
 	if parent, ok := c.store.stmts.Load(query); ok {
 		// StmtContext reuses the statement already prepared on the
 		// transaction's connection, and prepares it there only the
 		// first time.
-		st = c.tx.StmtContext(ctx, parent.(*sql.Stmt))
+		p := parent.(*cachedStmt)
+		st = &cachedStmt{c.tx.StmtContext(ctx, p.st), p.pos}
 	} else {
 		// Preparing the store's statement takes a connection of the
 		// pool, which may be all held by transactions like this one:
 		// prepare for this transaction alone, and the store's in the
 		// background, when a connection is free.
-		var err error
-		if st, err = c.tx.PrepareContext(ctx, query); err != nil {
+		pos := positionalOf(query)
+		prepared, err := c.tx.PrepareContext(ctx, pos.query)
+		if err != nil {
 			return nil, err
 		}
+		st = &cachedStmt{prepared, pos}
 		if c.store.n.Load() < maxCachedStmts {
 			go c.store.stmt(context.Background(), query)
 		}
@@ -62,15 +72,21 @@ func (c *cachedTx) QueryContext(ctx context.Context, query string, args ...any) 
 	if err != nil {
 		return nil, err
 	}
-	return st.QueryContext(ctx, args...)
+	if args, err = st.pos.args(args); err != nil {
+		return nil, err
+	}
+	return st.st.QueryContext(ctx, args...)
 }
 
 func (c *cachedTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
 	st, err := c.stmt(ctx, query)
-	if err != nil {
-		return c.tx.QueryRowContext(ctx, query, args...) // carries the same error
+	if err == nil {
+		var ordered []any
+		if ordered, err = st.pos.args(args); err == nil {
+			return st.st.QueryRowContext(ctx, ordered...)
+		}
 	}
-	return st.QueryRowContext(ctx, args...)
+	return c.tx.QueryRowContext(ctx, query, args...) // carries the same error
 }
 
 func (c *cachedTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
@@ -78,7 +94,10 @@ func (c *cachedTx) ExecContext(ctx context.Context, query string, args ...any) (
 	if err != nil {
 		return nil, err
 	}
-	return st.ExecContext(ctx, args...)
+	if args, err = st.pos.args(args); err != nil {
+		return nil, err
+	}
+	return st.st.ExecContext(ctx, args...)
 }
 
 // cachedDB prepares each statement once for the life of the store;
@@ -88,7 +107,7 @@ func (c *cachedTx) ExecContext(ctx context.Context, query string, args ...any) (
 // bound, statements run unprepared, or prepared for one transaction.
 type cachedDB struct {
 	db    *sql.DB
-	stmts sync.Map // query → *sql.Stmt
+	stmts sync.Map // query → *cachedStmt
 	n     atomic.Int32
 }
 
@@ -96,9 +115,9 @@ const maxCachedStmts = 256
 
 var errCacheFull = errors.New("store: statement cache full")
 
-func (c *cachedDB) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+func (c *cachedDB) stmt(ctx context.Context, query string) (*cachedStmt, error) {
 	if st, ok := c.stmts.Load(query); ok {
-		return st.(*sql.Stmt), nil
+		return st.(*cachedStmt), nil
 	}
 	for { // take a place in the cache, if one is left
 		n := c.n.Load()
@@ -109,15 +128,17 @@ func (c *cachedDB) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 			break
 		}
 	}
-	st, err := c.db.PrepareContext(ctx, query)
+	pos := positionalOf(query)
+	prepared, err := c.db.PrepareContext(ctx, pos.query)
 	if err != nil {
 		c.n.Add(-1)
 		return nil, err
 	}
+	st := &cachedStmt{prepared, pos}
 	if prev, loaded := c.stmts.LoadOrStore(query, st); loaded {
-		st.Close()
+		prepared.Close()
 		c.n.Add(-1)
-		return prev.(*sql.Stmt), nil
+		return prev.(*cachedStmt), nil
 	}
 	return st, nil
 }
@@ -130,15 +151,21 @@ func (c *cachedDB) QueryContext(ctx context.Context, query string, args ...any) 
 	if err != nil {
 		return nil, err
 	}
-	return st.QueryContext(ctx, args...)
+	if args, err = st.pos.args(args); err != nil {
+		return nil, err
+	}
+	return st.st.QueryContext(ctx, args...)
 }
 
 func (c *cachedDB) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
 	st, err := c.stmt(ctx, query)
-	if err != nil {
-		return c.db.QueryRowContext(ctx, query, args...)
+	if err == nil {
+		var ordered []any
+		if ordered, err = st.pos.args(args); err == nil {
+			return st.st.QueryRowContext(ctx, ordered...)
+		}
 	}
-	return st.QueryRowContext(ctx, args...)
+	return c.db.QueryRowContext(ctx, query, args...)
 }
 
 func (c *cachedDB) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
@@ -149,12 +176,15 @@ func (c *cachedDB) ExecContext(ctx context.Context, query string, args ...any) (
 	if err != nil {
 		return nil, err
 	}
-	return st.ExecContext(ctx, args...)
+	if args, err = st.pos.args(args); err != nil {
+		return nil, err
+	}
+	return st.st.ExecContext(ctx, args...)
 }
 
 func (c *cachedDB) close() {
 	c.stmts.Range(func(_, v any) bool {
-		v.(*sql.Stmt).Close()
+		v.(*cachedStmt).st.Close()
 		return true
 	})
 }

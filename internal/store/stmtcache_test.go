@@ -29,7 +29,7 @@ func TestStatementCacheIsBounded(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		q := &cachedTx{tx: tx, store: c, stmts: map[string]*sql.Stmt{}}
+		q := &cachedTx{tx: tx, store: c, stmts: map[string]*cachedStmt{}}
 		if err := q.QueryRowContext(ctx, fmt.Sprintf("SELECT %d * $1", i), 2).Scan(&got); err != nil || got != 2*i {
 			t.Fatalf("query %d in a transaction: %d, %v", i, got, err)
 		}
