@@ -20,10 +20,12 @@ import (
 )
 
 // batchBody is the envelope of a batch; each record is decoded and
-// validated on its own by the registry.
+// validated on its own by the registry, from its parsed value (numbers
+// kept as json.Number, as category.Parse keeps them): the body is parsed
+// once.
 type batchBody struct {
-	BatchID string            `json:"batch_id"`
-	Records []json.RawMessage `json:"records"`
+	BatchID string `json:"batch_id"`
+	Records []any  `json:"records"`
 }
 
 // BatchResponse is the answer to a batch: every record's outcome.
@@ -70,6 +72,7 @@ func (h *Handler) postBatch(w http.ResponseWriter, r *http.Request, c *caller) {
 	var b batchBody
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
+	dec.UseNumber()
 	if err := dec.Decode(&b); err != nil || dec.More() {
 		h.refuse(w, r, c, &refusal{status: http.StatusBadRequest, code: "malformed_json", detail: "the body is not a batch: " + jsonProblem(err)})
 		return
@@ -88,10 +91,6 @@ func (h *Handler) postBatch(w http.ResponseWriter, r *http.Request, c *caller) {
 	now := h.opt.Now()
 	resp := BatchResponse{BatchID: b.BatchID, ReceivedAt: now.In(category.Baku).Format("2006-01-02T15:04:05Z07:00")}
 	from := registry.Sender{Participant: c.p.Code, Actor: c.actor, BatchID: b.BatchID, Subject: c.policySubject()}
-	raws := make([][]byte, len(b.Records))
-	for i, rec := range b.Records {
-		raws[i] = rec
-	}
 	// The answer is written with the records, so that a batch sent again
 	// gets the same answer, byte for byte.
 	var answer []byte
@@ -109,7 +108,7 @@ func (h *Handler) postBatch(w http.ResponseWriter, r *http.Request, c *caller) {
 			return string(answer), err
 		},
 	}
-	prev, _, err := h.registry.SubmitBatch(r.Context(), from, raws, map[string]any{"certificate": c.subject, "signer": signer}, signed)
+	prev, _, err := h.registry.SubmitBatch(r.Context(), from, b.Records, map[string]any{"certificate": c.subject, "signer": signer}, signed)
 	if err != nil {
 		// The Data Bank itself failed and stored none of the records; the
 		// batch is answered when it is sent again.

@@ -219,20 +219,29 @@ func (s *Service) Prepare(ctx context.Context, from Sender, raw []byte) (store.S
 // decodeRecord decodes and validates a record's envelope, naming every
 // wrong field of it and of its payload.
 func decodeRecord(raw []byte, today category.Date) (*Record, *category.Category, error) {
-	var r Record
-	errs := []fault.FieldError{category.Problem("", "type_object")}
-	if v, ok := category.Parse(raw); ok {
-		if obj, ok := v.(map[string]any); ok {
-			// The payload is validated from its parsed value, by its
-			// category, not turned back into bytes for the envelope.
-			r.data = obj["data"]
-			if s, ok := r.data.(string); ok && strings.TrimSpace(s) == "" {
-				r.data = nil // a blank field is absent, as the envelope's decoding takes it
-			}
-			delete(obj, "data")
-		}
-		errs = category.DecodeValue(v, &r, category.Context{Today: today}, "")
+	v, ok := category.Parse(raw)
+	if !ok {
+		var r Record
+		return &r, nil, fault.E("registry.Prepare", fault.Invalid, []fault.FieldError{category.Problem("", "type_object")})
 	}
+	return decodeParsed(v, today)
+}
+
+// decodeParsed is decodeRecord for a record already parsed (as
+// category.Parse parses: numbers as json.Number); it takes the payload
+// out of v.
+func decodeParsed(v any, today category.Date) (*Record, *category.Category, error) {
+	var r Record
+	if obj, ok := v.(map[string]any); ok {
+		// The payload is validated from its parsed value, by its
+		// category, not turned back into bytes for the envelope.
+		r.data = obj["data"]
+		if s, ok := r.data.(string); ok && strings.TrimSpace(s) == "" {
+			r.data = nil // a blank field is absent, as the envelope's decoding takes it
+		}
+		delete(obj, "data")
+	}
+	errs := category.DecodeValue(v, &r, category.Context{Today: today}, "")
 	if len(errs) > 0 {
 		// List the payload's errors too, so that every wrong field is
 		// named at once.
@@ -392,9 +401,11 @@ type Signed struct {
 // order; the error is returned only when the Data Bank itself failed, and
 // then nothing was stored. When the sender sent the batch before and it
 // was answered, nothing is stored and the batch is returned, with its
-// answer, instead of outcomes.
-func (s *Service) SubmitBatch(ctx context.Context, from Sender, raws [][]byte, detail map[string]any, signed Signed) (*store.Batch, []Outcome, error) {
-	out := make([]Outcome, len(raws))
+// answer, instead of outcomes. The records come parsed, as the batch's
+// envelope was read (numbers as json.Number, see category.Parse): a
+// batch's body is read once.
+func (s *Service) SubmitBatch(ctx context.Context, from Sender, records []any, detail map[string]any, signed Signed) (*store.Batch, []Outcome, error) {
+	out := make([]Outcome, len(records))
 	var subs []store.Submission
 	var index []int
 	var rejected []string
@@ -405,11 +416,11 @@ func (s *Service) SubmitBatch(ctx context.Context, from Sender, raws [][]byte, d
 	// Decode every record, then look up all the children they name at
 	// once, then validate each against its child.
 	today := category.Today(s.now())
-	recs := make([]*Record, len(raws))
-	cats := make([]*category.Category, len(raws))
+	recs := make([]*Record, len(records))
+	cats := make([]*category.Category, len(records))
 	var keys []profile.Key
-	for i, raw := range raws {
-		r, cat, err := decodeRecord(raw, today)
+	for i, v := range records {
+		r, cat, err := decodeParsed(v, today)
 		if err != nil {
 			refuse(i, r.SourceID, err)
 			continue

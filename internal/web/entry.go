@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -233,9 +234,11 @@ func (h *Handler) save(ctx context.Context, v *Viewer, x *store.PendingEntry, si
 		return fault.E("web.store", fault.Forbidden, msgNotYours)
 	}
 	batchID := "web-" + x.ID
-	var b struct{ Records []json.RawMessage }
-	json.Unmarshal(x.Body, &b)
-	raws := [][]byte{b.Records[0]}
+	var b struct{ Records []any }
+	dec := json.NewDecoder(bytes.NewReader(x.Body))
+	dec.UseNumber() // as category.Parse reads a record
+	dec.Decode(&b)
+	records := b.Records[:1]
 	from := registry.Sender{Participant: x.Org, Actor: v.Actor, BatchID: batchID, Subject: v.Subject}
 	signedBatch := registry.Signed{
 		Batch: store.Batch{Participant: x.Org, BatchID: batchID, ReceivedAt: h.now(), Body: string(x.Body),
@@ -245,7 +248,7 @@ func (h *Handler) save(ctx context.Context, v *Viewer, x *store.PendingEntry, si
 			return string(answer), err
 		},
 	}
-	prev, outs, err := h.registry.SubmitBatch(ctx, from, raws, map[string]any{"signer": signed.Signer.Subject.String(), "via": "e-cabinet"}, signedBatch)
+	prev, outs, err := h.registry.SubmitBatch(ctx, from, records, map[string]any{"signer": signed.Signer.Subject.String(), "via": "e-cabinet"}, signedBatch)
 	if err != nil || prev != nil {
 		return err
 	}
