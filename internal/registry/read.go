@@ -213,11 +213,7 @@ func (s *Service) SearchProfiles(ctx context.Context, reader Reader, q Query) ([
 	}
 	var out []store.Match
 	for _, m := range found {
-		sum, _, err := s.store.StoredSummary(ctx, m.ChildID)
-		if err != nil {
-			return nil, false, err
-		}
-		child, err := s.policyChild(ctx, m.ChildID, sum)
+		child, err := s.policyChild(ctx, m.ChildID, m.Summary)
 		if err != nil {
 			return nil, false, err
 		}

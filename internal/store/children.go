@@ -463,6 +463,9 @@ type Match struct {
 	BirthDate string              `json:"birth_date,omitempty"`
 	District  string              `json:"district,omitempty"`
 	Status    string              `json:"status"`
+	// Summary is the child's stored summary, which the access policy
+	// decides on; filled by SearchProfiles, and never shown as such.
+	Summary profile.Summary `json:"-"`
 }
 
 // SearchByName finds the children whose folded name key and birth date
@@ -523,9 +526,11 @@ func (s *Store) SearchProfiles(ctx context.Context, q ProfileQuery) ([]Match, bo
 	out := []Match{}
 	for rows.Next() {
 		var m Match
-		if err := rows.Scan(&m.ChildID, &m.FIN, &m.Name.Given, &m.Name.Family, &m.Name.Patronymic, &m.BirthDate, &m.District, &m.Status); err != nil {
+		if m.Summary, err = scanSummary(rows, &m.ChildID); err != nil {
 			return nil, false, s.classify("store.SearchProfiles", err)
 		}
+		sum := m.Summary
+		m.FIN, m.Name, m.BirthDate, m.District, m.Status = sum.FIN, sum.Name, sum.BirthDate.String(), sum.District, sum.Status
 		out = append(out, m)
 	}
 	more := len(out) > q.Limit
@@ -581,7 +586,8 @@ func (s *Store) profileSearch(q ProfileQuery) (string, []any) {
 	if q.ParentFIN != "" {
 		add("(father_fin = ? OR mother_fin = ?)", q.ParentFIN, q.ParentFIN)
 	}
-	const columns = `child_id, fin, given_name, family_name, patronymic, birth_date, district, status`
+	// Each match's whole summary, on which the access policy decides.
+	const columns = `child_id, ` + summaryColumns
 	const order = ` ORDER BY family_name, given_name, child_id`
 	common := strings.Join(where, " AND ")
 	var query string
