@@ -139,6 +139,67 @@ func TestProfilesRebuiltKeyedByRowid(t *testing.T) {
 	}
 }
 
+// TestChildKeysRebuiltWithoutRowid upgrades a SQLite database holding
+// children and their keys across migration 24, which rebuilds child_keys
+// as its primary key's b-tree, and checks that every key comes through
+// with its child, that a key still finds its child and a child its keys,
+// and that a key stays unique.
+func TestChildKeysRebuiltWithoutRowid(t *testing.T) {
+	st, err := store.Open(storetest.DSN(t, store.SQLite), store.Options{Now: clock()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := store.MigrateTo(st, 23); err != nil {
+		t.Fatal(err)
+	}
+	fins := []string{"5ZK3N2P", "6ZK3N2P", "7ZK3N2P"}
+	for i, k := range fins {
+		if _, err := st.Submit(ctx, fact("justice", "birth_registration", fmt.Sprintf("br-%d", i), birth, fin(k))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	keys := func() string {
+		t.Helper()
+		var out string
+		if err := st.DB().QueryRow(`SELECT group_concat(k, ' ') FROM (SELECT kind || ':' || value || '>' || child_id AS k
+			FROM child_keys ORDER BY kind, value)`).Scan(&out); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	before := keys()
+	if strings.Count(before, "fin:") != 3 {
+		t.Fatalf("keys before the migration: %s", before)
+	}
+	if err := st.Migrate(ctx, discard); err != nil {
+		t.Fatal(err)
+	}
+	if after := keys(); after != before {
+		t.Errorf("keys before the migration: %s; after: %s", before, after)
+	}
+	var withoutRowid int
+	if err := st.DB().QueryRow(`SELECT count(*) FROM pragma_table_list WHERE name = 'child_keys' AND wr = 1`).Scan(&withoutRowid); err != nil || withoutRowid != 1 {
+		t.Errorf("child_keys without rowid: %d, %v; want 1", withoutRowid, err)
+	}
+	for _, k := range fins {
+		id, err := st.FindChild(ctx, profile.Key{Kind: profile.KeyFIN, Value: k})
+		if err != nil {
+			t.Fatalf("FindChild(%s) after the migration: %v", k, err)
+		}
+		c, err := st.LoadChild(ctx, id)
+		if err != nil || len(c.Keys) != 1 || c.Keys[0].Value != k {
+			t.Errorf("child %d's keys after the migration: %+v, %v; want %s", id, c, err, k)
+		}
+	}
+	if _, err := st.DB().Exec(`INSERT INTO child_keys (kind, value, child_id) SELECT kind, value, child_id FROM child_keys LIMIT 1`); err == nil {
+		t.Error("a key was stored twice after the migration")
+	}
+	if err := st.CheckSchema(ctx); err != nil {
+		t.Error(err)
+	}
+}
+
 func TestRefusesForeignDatabase(t *testing.T) {
 	for _, e := range storetest.Engines() {
 		t.Run(string(e), func(t *testing.T) {
