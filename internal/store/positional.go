@@ -3,6 +3,7 @@ package store
 import (
 	"fmt"
 	"sync"
+	"sync/atomic"
 )
 
 // positional is a statement's text with its numbered placeholders ($1,
@@ -23,10 +24,17 @@ type positional struct {
 	from []int
 }
 
-// positionals holds the statements rewritten so far, by their text.
-// The store's statements are few and fixed (the lists' lengths are
-// bounded by padIn and the chunks), so the map stays small.
-var positionals sync.Map // string → *positional
+// positionals holds the statements rewritten so far, by their text, up
+// to maxPositionals of them. The store's statements are few and fixed
+// (the lists' lengths are bounded by padIn and the chunks); a statement
+// whose text varies with its values would be rewritten each time instead
+// of filling memory.
+var (
+	positionals  sync.Map // string → *positional
+	nPositionals atomic.Int32
+)
+
+const maxPositionals = 1024
 
 // positionalOf returns query rewritten for SQLite, remembering it.
 func positionalOf(query string) *positional {
@@ -34,7 +42,11 @@ func positionalOf(query string) *positional {
 		return p.(*positional)
 	}
 	p := rewritePositional(query)
-	positionals.Store(query, p)
+	if nPositionals.Load() < maxPositionals {
+		if _, loaded := positionals.LoadOrStore(query, p); !loaded {
+			nPositionals.Add(1)
+		}
+	}
 	return p
 }
 
