@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"path/filepath"
 	"slices"
 	"testing"
 )
@@ -41,13 +40,7 @@ func TestRewritePositional(t *testing.T) {
 // them with anonymous placeholders: each must still take the argument its
 // number names.
 func TestCachedStatementsTakeArgumentsByNumber(t *testing.T) {
-	db, err := openSQLite(filepath.Join(t.TempDir(), "p.db"), 2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	c := &cachedDB{db: db}
-	defer c.close()
+	db, c := openCached(t)
 	ctx := context.Background()
 	if _, err := c.ExecContext(ctx, `CREATE TABLE t (a TEXT, b TEXT)`); err != nil {
 		t.Fatal(err)

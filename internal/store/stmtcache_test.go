@@ -12,13 +12,7 @@ import (
 // keeps, outside and inside transactions: every one answers right, and
 // the cache stops at its bound.
 func TestStatementCacheIsBounded(t *testing.T) {
-	db, err := openSQLite(filepath.Join(t.TempDir(), "c.db"), 2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	c := &cachedDB{db: db}
-	defer c.close()
+	db, c := openCached(t)
 	ctx := context.Background()
 	for i := range maxCachedStmts + 50 {
 		var got int
@@ -38,4 +32,20 @@ func TestStatementCacheIsBounded(t *testing.T) {
 	if n := c.n.Load(); n > maxCachedStmts {
 		t.Errorf("%d statements cached, bound %d", n, maxCachedStmts)
 	}
+}
+
+// openCached opens a fresh SQLite file with a statement cache over it,
+// both closed when the test ends.
+func openCached(t *testing.T) (*sql.DB, *cachedDB) {
+	t.Helper()
+	db, err := openSQLite(filepath.Join(t.TempDir(), "c.db"), 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &cachedDB{db: db}
+	t.Cleanup(func() {
+		c.close()
+		db.Close()
+	})
+	return db, c
 }
