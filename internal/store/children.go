@@ -166,8 +166,8 @@ func readChild(ctx context.Context, q querier, id int64) (*Child, error) {
 }
 
 // StoredSummary returns the summary row kept for a child, as search and
-// reports see it. Search asks it of every match shown, so its statement
-// stays prepared (s.reads), as FindChild's does.
+// reports see it. A search by a key asks it of the child found, so its
+// statement stays prepared (s.reads), as FindChild's does.
 func (s *Store) StoredSummary(ctx context.Context, childID int64) (profile.Summary, string, error) {
 	sum, err := storedSummary(ctx, s.reads, childID)
 	if errors.Is(err, sql.ErrNoRows) {

@@ -26,6 +26,30 @@ type cachedStmt struct {
 	pos *positional
 }
 
+func (s *cachedStmt) query(ctx context.Context, args []any) (*sql.Rows, error) {
+	args, err := s.pos.args(args)
+	if err != nil {
+		return nil, err
+	}
+	return s.st.QueryContext(ctx, args...)
+}
+
+func (s *cachedStmt) queryRow(ctx context.Context, args []any) (*sql.Row, error) {
+	args, err := s.pos.args(args)
+	if err != nil {
+		return nil, err
+	}
+	return s.st.QueryRowContext(ctx, args...), nil
+}
+
+func (s *cachedStmt) exec(ctx context.Context, args []any) (sql.Result, error) {
+	args, err := s.pos.args(args)
+	if err != nil {
+		return nil, err
+	}
+	return s.st.ExecContext(ctx, args...)
+}
+
 // cached returns a writing transaction as a querier that reuses prepared
 // statements, on SQLite. The transaction's handles on them close with it;
 // the prepared statements stay for the next transaction on the same
@@ -72,18 +96,13 @@ func (c *cachedTx) QueryContext(ctx context.Context, query string, args ...any) 
 	if err != nil {
 		return nil, err
 	}
-	if args, err = st.pos.args(args); err != nil {
-		return nil, err
-	}
-	return st.st.QueryContext(ctx, args...)
+	return st.query(ctx, args)
 }
 
 func (c *cachedTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	st, err := c.stmt(ctx, query)
-	if err == nil {
-		var ordered []any
-		if ordered, err = st.pos.args(args); err == nil {
-			return st.st.QueryRowContext(ctx, ordered...)
+	if st, err := c.stmt(ctx, query); err == nil {
+		if row, err := st.queryRow(ctx, args); err == nil {
+			return row
 		}
 	}
 	return c.tx.QueryRowContext(ctx, query, args...) // carries the same error
@@ -94,10 +113,7 @@ func (c *cachedTx) ExecContext(ctx context.Context, query string, args ...any) (
 	if err != nil {
 		return nil, err
 	}
-	if args, err = st.pos.args(args); err != nil {
-		return nil, err
-	}
-	return st.st.ExecContext(ctx, args...)
+	return st.exec(ctx, args)
 }
 
 // cachedDB prepares each statement once for the life of the store;
@@ -151,18 +167,13 @@ func (c *cachedDB) QueryContext(ctx context.Context, query string, args ...any) 
 	if err != nil {
 		return nil, err
 	}
-	if args, err = st.pos.args(args); err != nil {
-		return nil, err
-	}
-	return st.st.QueryContext(ctx, args...)
+	return st.query(ctx, args)
 }
 
 func (c *cachedDB) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	st, err := c.stmt(ctx, query)
-	if err == nil {
-		var ordered []any
-		if ordered, err = st.pos.args(args); err == nil {
-			return st.st.QueryRowContext(ctx, ordered...)
+	if st, err := c.stmt(ctx, query); err == nil {
+		if row, err := st.queryRow(ctx, args); err == nil {
+			return row
 		}
 	}
 	return c.db.QueryRowContext(ctx, query, args...)
@@ -176,10 +187,7 @@ func (c *cachedDB) ExecContext(ctx context.Context, query string, args ...any) (
 	if err != nil {
 		return nil, err
 	}
-	if args, err = st.pos.args(args); err != nil {
-		return nil, err
-	}
-	return st.st.ExecContext(ctx, args...)
+	return st.exec(ctx, args)
 }
 
 func (c *cachedDB) close() {
