@@ -8,8 +8,10 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/url"
 	"os"
@@ -56,7 +58,7 @@ func Print(w io.Writer, ms []Measure) {
 type Databases struct {
 	pgURL   string
 	dir     string
-	created []string
+	created map[string]string // PostgreSQL: the database created for each name
 }
 
 // NewDatabases prepares fresh databases on the engine a --db value names:
@@ -94,7 +96,10 @@ func (d *Databases) Open(ctx context.Context, name string) (*store.Store, error)
 		if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+db); err != nil {
 			return nil, fmt.Errorf("creating a benchmark database: %w", err)
 		}
-		d.created = append(d.created, db)
+		if d.created == nil {
+			d.created = map[string]string{}
+		}
+		d.created[name] = db
 		u, err := url.Parse(d.pgURL)
 		if err != nil {
 			return nil, err
@@ -113,17 +118,44 @@ func (d *Databases) Open(ctx context.Context, name string) (*store.Store, error)
 	return st, nil
 }
 
+// Drop removes the database Open gave under name, whose store must be
+// closed. The raw baseline's database goes as soon as it is measured: its
+// gigabytes, just written, would otherwise be flushed to the disk and
+// crowd the system's page cache while the registry's reads are timed,
+// which a server would not have beside it.
+func (d *Databases) Drop(name string) error {
+	if d.pgURL == "" {
+		var first error
+		for _, suffix := range []string{"", "-wal", "-shm"} {
+			err := os.Remove(filepath.Join(d.dir, name+".db"+suffix))
+			if err != nil && !errors.Is(err, fs.ErrNotExist) && first == nil {
+				first = err
+			}
+		}
+		return first
+	}
+	db, ok := d.created[name]
+	if !ok {
+		return nil
+	}
+	admin, err := sql.Open("pgx", d.pgURL)
+	if err != nil {
+		return err
+	}
+	defer admin.Close()
+	if _, err := admin.Exec("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)"); err != nil {
+		return err
+	}
+	delete(d.created, name)
+	return nil
+}
+
 // Close removes the databases.
 func (d *Databases) Close() {
 	if d.dir != "" {
 		os.RemoveAll(d.dir)
 	}
-	if d.pgURL != "" && len(d.created) > 0 {
-		if admin, err := sql.Open("pgx", d.pgURL); err == nil {
-			for _, db := range d.created {
-				admin.Exec("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)")
-			}
-			admin.Close()
-		}
+	for name := range d.created {
+		d.Drop(name)
 	}
 }

@@ -74,6 +74,9 @@ func ingest(ctx context.Context, dbs *Databases, opt IngestOptions, log *slog.Lo
 	}
 	rawRate, err := ingestRaw(ctx, rawStore.DB(), sp)
 	rawStore.Close()
+	if dropErr := dbs.Drop("raw"); err == nil && dropErr != nil {
+		err = fmt.Errorf("removing its database: %w", dropErr)
+	}
 	if err != nil {
 		apiStore.Close()
 		return nil, Measure{}, fmt.Errorf("straight into the engine: %w", err)
