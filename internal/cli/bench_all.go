@@ -19,7 +19,7 @@ func (a *App) benchAll(ctx context.Context, args []string) error {
 	batch := b.fs.Int("batch", 1000, "records per batch")
 	clients := b.fs.Int("clients", 2, "concurrent senders")
 	readers := b.fs.Int("readers", 50, "concurrent clients reading profiles")
-	reads := b.fs.Int("reads", 5000, "profile reads by FIN in each read measure")
+	reads := b.fs.Int("reads", 20000, "profile reads by FIN in each read measure")
 	readRate := b.fs.Float64("read-rate", 500, "reads per second the readers offer together in the latency measure")
 	searches := b.fs.Int("searches", 200, "searches by name and region")
 	fanout := b.fs.Int("fanout", 1000, "browsers following a thread for the fan-out measure")
