@@ -38,11 +38,7 @@ var msgNoChild = i18n.T("Görə biləcəyiniz belə uşaq yoxdur", "There is no 
 // be seen is not found: the answer does not reveal that it exists. The
 // decision is audited, allowed or denied.
 func (s *Service) visible(ctx context.Context, reader Reader, key, action string, extra map[string]string) (*store.Child, func(*category.Category) bool, []profile.Withheld, error) {
-	id, err := s.Identify(ctx, key)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	c, err := s.store.LoadChild(ctx, id)
+	c, err := s.loadChild(ctx, key)
 	if err != nil {
 		return nil, nil, nil, err
 	}

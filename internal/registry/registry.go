@@ -541,6 +541,23 @@ func (s *Service) Identify(ctx context.Context, key string) (int64, error) {
 	return s.store.FindChild(ctx, k)
 }
 
+// loadChild reads the child a key names, as Identify finds it, whole: a
+// document key is looked up in the statement that reads the child.
+func (s *Service) loadChild(ctx context.Context, key string) (*store.Child, error) {
+	k, err := ParseKey(key)
+	if err != nil {
+		return nil, err
+	}
+	if k.Kind != "id" {
+		return s.store.LoadChildByKey(ctx, k)
+	}
+	id, err := s.Identify(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	return s.store.LoadChild(ctx, id)
+}
+
 var errBadKey = errors.New("not a FIN, birth certificate (SERIES/NUMBER), residence permit, refugee card or id:N")
 
 // ParseKey reads a child key as people type it. A key may name its kind

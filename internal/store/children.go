@@ -51,6 +51,21 @@ func (s *Store) LoadChild(ctx context.Context, id int64) (*Child, error) {
 	return c, nil
 }
 
+// LoadChildByKey is LoadChild for the child holding a key, found in the
+// same statement that reads it.
+func (s *Store) LoadChildByKey(ctx context.Context, k profile.Key) (*Child, error) {
+	c, err := readChildBy(ctx, s.reads, childByKeyStatement, k.Kind, k.Value)
+	switch {
+	case err != nil:
+		return nil, s.classifyKeep("store.LoadChild", err)
+	case c == nil:
+		return nil, fault.E("store.FindChild", fault.NotFound, fmt.Errorf("no child with %s %s", k.Kind, k.Value))
+	case c.MergedInto != 0:
+		return s.LoadChild(ctx, c.MergedInto)
+	}
+	return c, nil
+}
+
 func loadChild(ctx context.Context, q querier, id int64) (*Child, error) {
 	var c *Child
 	var err error
@@ -71,7 +86,7 @@ func loadChild(ctx context.Context, q querier, id int64) (*Child, error) {
 // first column and fill the columns they need: n1–n5 numbers, s1–s17
 // text.
 var childStatement = `
-SELECT 0 AS part, merged_into AS n1, ` + nullNumbers4 + `,
+SELECT 0 AS part, merged_into AS n1, id AS n2, ` + nullNumbers3 + `,
 	hint_given AS s1, hint_family AS s2, hint_patronymic AS s3, hint_birth_date AS s4, hint_mother_fin AS s5, ` + nullTexts12 + `
 FROM children WHERE id = $1
 UNION ALL
@@ -91,13 +106,30 @@ ORDER BY 1, 2, 7, 8`
 // The first part's empty columns have their types: PostgreSQL gives two
 // untyped NULLs in a row of UNIONs the type text.
 var (
-	nullNumbers4 = strings.Repeat("CAST(NULL AS BIGINT), ", 3) + "CAST(NULL AS BIGINT)"
+	nullNumbers3 = strings.Repeat("CAST(NULL AS BIGINT), ", 2) + "CAST(NULL AS BIGINT)"
 	nullTexts12  = strings.Repeat("CAST(NULL AS TEXT), ", 11) + "CAST(NULL AS TEXT)"
 )
 
+// childByKeyStatement is childStatement for the child holding a key
+// ($1 its kind, $2 its value): a read by a FIN finds the child and reads
+// it in one statement, one snapshot and one pass through the connection
+// pool, where finding it first was a statement of its own.
+var childByKeyStatement = strings.ReplaceAll(childStatement, "$1",
+	"(SELECT child_id FROM child_keys WHERE kind = $1 AND value = $2)")
+
 // readChild reads one child, not following a merge.
 func readChild(ctx context.Context, q querier, id int64) (*Child, error) {
-	rows, err := q.QueryContext(ctx, childStatement, id)
+	c, err := readChildBy(ctx, q, childStatement, id)
+	if err == nil && c == nil {
+		err = fault.E("store.ReadChild", fault.NotFound, fmt.Errorf("no child %d", id))
+	}
+	return c, err
+}
+
+// readChildBy reads the child a statement of childStatement's shape
+// selects, or nil when there is none.
+func readChildBy(ctx context.Context, q querier, query string, args ...any) (*Child, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -119,7 +151,7 @@ func readChild(ctx context.Context, q querier, id int64) (*Child, error) {
 			return nil, err
 		}
 		if part == 0 {
-			c = &Child{ID: id, Keys: []profile.Key{}, MergedInto: n[0].Int64}
+			c = &Child{ID: n[1].Int64, Keys: []profile.Key{}, MergedInto: n[0].Int64}
 			c.Hints.Name = category.PersonName{Given: t[0].String, Family: t[1].String, Patronymic: t[2].String}
 			if t[3].String != "" {
 				c.Hints.BirthDate, _ = category.ParseDate(t[3].String)
@@ -158,9 +190,6 @@ func readChild(ctx context.Context, q querier, id int64) (*Child, error) {
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
-	}
-	if c == nil {
-		return nil, fault.E("store.ReadChild", fault.NotFound, fmt.Errorf("no child %d", id))
 	}
 	return c, nil
 }

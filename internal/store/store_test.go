@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -749,6 +750,54 @@ func TestPendingEntries(t *testing.T) {
 		}
 		if missing, err := st.Entry(ctx, "nope"); missing != nil || err != nil {
 			t.Errorf("unknown entry: %+v, %v", missing, err)
+		}
+	})
+}
+
+// TestLoadChildByKey reads a child by its key in one statement: the same
+// child as finding it and reading it, the kept child for a key that came
+// with a merged one, and not found for a key no one holds.
+func TestLoadChildByKey(t *testing.T) {
+	storetest.Each(t, clock(), func(t *testing.T, st *store.Store) {
+		a, err := st.Submit(ctx, fact("justice", "birth_registration", "br-1", birth, fin("5ZK3N2P")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.Submit(ctx, fact("education", "schooling", "sc-1", `{"school":"20"}`, fin("5ZK3N2P"))); err != nil {
+			t.Fatal(err)
+		}
+		b, err := st.Submit(ctx, fact("health", "schooling", "sc-2", `{"school":"7"}`, fin("6AB4C7D")))
+		if err != nil || b.ChildID == a.ChildID {
+			t.Fatalf("second child = %+v, %v", b, err)
+		}
+		id, err := st.FindChild(ctx, fin("5ZK3N2P"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := st.LoadChild(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := st.LoadChildByKey(ctx, fin("5ZK3N2P"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("LoadChildByKey = %+v\nwant (FindChild, LoadChild) %+v", got, want)
+		}
+		if len(got.Facts) != 2 || got.ID != a.ChildID || got.Summary.FIN != "5ZK3N2P" {
+			t.Fatalf("LoadChildByKey = %+v; want child %d with its two facts", got, a.ChildID)
+		}
+
+		if _, err := st.Merge(ctx, a.ChildID, b.ChildID, audit.Actor{Kind: audit.Person, ID: "operator-admin"}, "same child"); err != nil {
+			t.Fatal(err)
+		}
+		kept, err := st.LoadChildByKey(ctx, fin("6AB4C7D"))
+		if err != nil || kept.ID != a.ChildID || len(kept.Facts) != 3 {
+			t.Fatalf("the merged child's FIN reads %+v, %v; want child %d with three facts", kept, err, a.ChildID)
+		}
+		if _, err := st.LoadChildByKey(ctx, fin("7XY2Z3W")); !fault.Is(err, fault.NotFound) {
+			t.Errorf("an unknown FIN reads %v; want not found", err)
 		}
 	})
 }
