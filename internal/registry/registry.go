@@ -532,13 +532,19 @@ func (s *Service) Identify(ctx context.Context, key string) (int64, error) {
 		return 0, err
 	}
 	if k.Kind == "id" {
-		var id int64
-		for _, r := range k.Value {
-			id = id*10 + int64(r-'0')
-		}
-		return id, nil
+		return internalID(k), nil
 	}
 	return s.store.FindChild(ctx, k)
+}
+
+// internalID is the number of an "id:N" key, which ParseKey has checked
+// is all digits.
+func internalID(k profile.Key) int64 {
+	var id int64
+	for _, r := range k.Value {
+		id = id*10 + int64(r-'0')
+	}
+	return id
 }
 
 // loadChild reads the child a key names, as Identify finds it, whole: a
@@ -548,14 +554,10 @@ func (s *Service) loadChild(ctx context.Context, key string) (*store.Child, erro
 	if err != nil {
 		return nil, err
 	}
-	if k.Kind != "id" {
-		return s.store.LoadChildByKey(ctx, k)
+	if k.Kind == "id" {
+		return s.store.LoadChild(ctx, internalID(k))
 	}
-	id, err := s.Identify(ctx, key)
-	if err != nil {
-		return nil, err
-	}
-	return s.store.LoadChild(ctx, id)
+	return s.store.LoadChildByKey(ctx, k)
 }
 
 var errBadKey = errors.New("not a FIN, birth certificate (SERIES/NUMBER), residence permit, refugee card or id:N")

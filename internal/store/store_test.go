@@ -79,19 +79,27 @@ func TestMigrate(t *testing.T) {
 	})
 }
 
+// openMigratedTo opens a fresh SQLite store migrated up to version last
+// only, for a test that upgrades a database across the migrations after.
+func openMigratedTo(t *testing.T, last int) *store.Store {
+	t.Helper()
+	st, err := store.Open(storetest.DSN(t, store.SQLite), store.Options{Now: clock()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if err := store.MigrateTo(st, last); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
 // TestProfilesRebuiltKeyedByRowid upgrades a SQLite database holding
 // profiles across migration 22, which rebuilds the table with child_id as
 // its rowid, and checks that every profile comes through as it was, with
 // the table's indexes, and no index left for the key.
 func TestProfilesRebuiltKeyedByRowid(t *testing.T) {
-	st, err := store.Open(storetest.DSN(t, store.SQLite), store.Options{Now: clock()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if err := store.MigrateTo(st, 21); err != nil {
-		t.Fatal(err)
-	}
+	st := openMigratedTo(t, 21)
 	for i, k := range []string{"5ZK3N2P", "6ZK3N2P", "7ZK3N2P"} {
 		if _, err := st.Submit(ctx, fact("justice", "birth_registration", fmt.Sprintf("br-%d", i), birth, fin(k))); err != nil {
 			t.Fatal(err)
@@ -146,14 +154,7 @@ func TestProfilesRebuiltKeyedByRowid(t *testing.T) {
 // with its child, that a key still finds its child and a child its keys,
 // and that a key stays unique.
 func TestChildKeysRebuiltWithoutRowid(t *testing.T) {
-	st, err := store.Open(storetest.DSN(t, store.SQLite), store.Options{Now: clock()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if err := store.MigrateTo(st, 23); err != nil {
-		t.Fatal(err)
-	}
+	st := openMigratedTo(t, 23)
 	fins := []string{"5ZK3N2P", "6ZK3N2P", "7ZK3N2P"}
 	for i, k := range fins {
 		if _, err := st.Submit(ctx, fact("justice", "birth_registration", fmt.Sprintf("br-%d", i), birth, fin(k))); err != nil {
