@@ -32,3 +32,23 @@ func TestPacedCallsCountTheirWait(t *testing.T) {
 		t.Errorf("closed loop: %d calls in %v, want 5 in at least 100 ms", len(took), all)
 	}
 }
+
+// TestPacedCallsDoNotCountTheClientsOversleeping checks that a client which
+// slept until its call was due counts the call from its waking, not from
+// the schedule: its timer's lateness is not the call's. The clients here
+// oversleep by 50 ms; the calls themselves take nothing.
+func TestPacedCallsDoNotCountTheClientsOversleeping(t *testing.T) {
+	defer func(p func(time.Duration)) { pause = p }(pause)
+	pause = func(d time.Duration) { time.Sleep(d + 50*time.Millisecond) }
+	items := []string{"a", "b", "c", "d", "e", "f", "g", "h"}
+	took, _, err := concurrently(context.Background(), items, len(items), 100, func(string) error { return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(took) != len(items) {
+		t.Fatalf("%d latencies for %d calls", len(took), len(items))
+	}
+	if worst := took[len(took)-1]; worst >= 50*time.Millisecond {
+		t.Errorf("slowest latency %v: the client's oversleeping is counted as the call's", worst)
+	}
+}

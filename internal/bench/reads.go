@@ -352,9 +352,16 @@ func warmUp(items []string, clients int) []string {
 // the clients call back to back (a closed loop: the latencies are those of
 // a saturated server). With a rate, calls arrive at that many per second
 // on average, at exponentially distributed intervals from a fixed seed,
-// whether or not earlier ones have finished (an open loop), and each
-// latency runs from the call's arrival, so a call kept waiting for a free
-// client counts its wait.
+// whether or not earlier ones have finished (an open loop), and a call
+// kept waiting for a free client counts its wait: its latency runs from its
+// arrival. A call whose client was free and slept until it was due runs
+// from the moment the client woke: Go's timers wake a sleeper up to a
+// millisecond late (its poller waits in whole milliseconds), half a
+// millisecond at the median on this machine, and the client's oversleeping
+// is no part of the read it then makes.
+// pause sleeps a paced client until its next call is due.
+var pause = time.Sleep
+
 func concurrently(ctx context.Context, items []string, clients int, rate float64, do func(string) error) ([]time.Duration, time.Duration, error) {
 	type call struct {
 		item string
@@ -388,7 +395,8 @@ func concurrently(ctx context.Context, items []string, clients int, rate float64
 				if c.at.IsZero() {
 					c.at = time.Now()
 				} else if wait := time.Until(c.at); wait > 0 {
-					time.Sleep(wait)
+					pause(wait)
+					c.at = time.Now()
 				}
 				err := do(c.item)
 				d := time.Since(c.at)
