@@ -347,6 +347,9 @@ func warmUp(items []string, clients int) []string {
 	return out[:max(len(items), 4*clients)]
 }
 
+// pause sleeps a paced client until its next call is due.
+var pause = time.Sleep
+
 // concurrently runs do for every item on the given number of clients and
 // returns each call's latency, sorted, and the time all took. With rate 0
 // the clients call back to back (a closed loop: the latencies are those of
@@ -359,9 +362,6 @@ func warmUp(items []string, clients int) []string {
 // millisecond late (its poller waits in whole milliseconds), half a
 // millisecond at the median on this machine, and the client's oversleeping
 // is no part of the read it then makes.
-// pause sleeps a paced client until its next call is due.
-var pause = time.Sleep
-
 func concurrently(ctx context.Context, items []string, clients int, rate float64, do func(string) error) ([]time.Duration, time.Duration, error) {
 	type call struct {
 		item string
