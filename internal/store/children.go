@@ -57,9 +57,9 @@ func (s *Store) LoadChildByKey(ctx context.Context, k profile.Key) (*Child, erro
 	c, err := readChildBy(ctx, s.reads, childByKeyStatement, k.Kind, k.Value)
 	switch {
 	case err != nil:
-		return nil, s.classifyKeep("store.LoadChild", err)
+		return nil, s.classifyKeep("store.LoadChildByKey", err)
 	case c == nil:
-		return nil, fault.E("store.FindChild", fault.NotFound, fmt.Errorf("no child with %s %s", k.Kind, k.Value))
+		return nil, fault.E("store.LoadChildByKey", fault.NotFound, fmt.Errorf("no child with %s %s", k.Kind, k.Value))
 	case c.MergedInto != 0:
 		return s.LoadChild(ctx, c.MergedInto)
 	}
