@@ -211,13 +211,38 @@ func (s *Store) StoredSummary(ctx context.Context, childID int64) (profile.Summa
 const summaryColumns = `fin, given_name, family_name, patronymic, name_key, family_root, birth_date,
 	sex, citizenship, region, district, care_status, mother_fin, father_fin, categories, status, archived_reason, archived_on`
 
-// joinedSummaryColumns are summaryColumns of a profile that may be
-// missing from a LEFT JOIN, as empty values.
-const joinedSummaryColumns = `coalesce(p.fin, ''), coalesce(p.given_name, ''), coalesce(p.family_name, ''),
-	coalesce(p.patronymic, ''), coalesce(p.name_key, ''), coalesce(p.family_root, ''), coalesce(p.birth_date, ''),
-	coalesce(p.sex, ''), coalesce(p.citizenship, ''), coalesce(p.region, ''), coalesce(p.district, ''),
-	coalesce(p.care_status, ''), coalesce(p.mother_fin, ''), coalesce(p.father_fin, ''), coalesce(p.categories, 0),
-	coalesce(p.status, ''), coalesce(p.archived_reason, ''), coalesce(p.archived_on, '')`
+// profileJoin is a LEFT JOIN of the profile of the child whose id is on,
+// as p. On SQLite a profile is two rows (migration 25), and the view
+// profiles on the right of a LEFT JOIN would be read whole: the join is
+// of its two tables, p (profile_facets) and pr (profile_rows).
+func (s *Store) profileJoin(on string) string {
+	if s.engine == SQLite {
+		return "LEFT JOIN profile_facets p ON p.child_id = " + on + " LEFT JOIN profile_rows pr ON pr.child_id = " + on
+	}
+	return "LEFT JOIN profiles p ON p.child_id = " + on
+}
+
+// profileColumn is a column of a profileJoin, qualified.
+func (s *Store) profileColumn(col string) string {
+	if s.engine == SQLite && !facetColumns[col] && col != "updated_at" {
+		return "pr." + col
+	}
+	return "p." + col
+}
+
+// joinedSummary is summaryColumns of a profileJoin, a missing profile's as
+// empty values.
+func (s *Store) joinedSummary() string {
+	cols := make([]string, len(summaryFields))
+	for i, f := range summaryFields {
+		empty := "''"
+		if f == "categories" {
+			empty = "0"
+		}
+		cols[i] = "coalesce(" + s.profileColumn(f) + ", " + empty + ")"
+	}
+	return strings.Join(cols, ", ")
+}
 
 // scanSummary scans the extra columns, then summaryColumns.
 func scanSummary(r scanner, extra ...any) (profile.Summary, error) {
@@ -295,8 +320,8 @@ func (s *Store) ChildStates(ctx context.Context, keys []profile.Key) (States, er
 			for _, v := range values[lo:hi] {
 				args = append(args, v)
 			}
-			rows, err := q.QueryContext(ctx, `SELECT k.value, p.child_id, `+joinedSummaryColumns+`
-				FROM child_keys k LEFT JOIN profiles p ON p.child_id = k.child_id
+			rows, err := q.QueryContext(ctx, `SELECT k.value, p.child_id, `+s.joinedSummary()+`
+				FROM child_keys k `+s.profileJoin("k.child_id")+`
 				WHERE k.kind = $1 AND k.value IN (`+placeholders(2, hi-lo)+`)`, args...)
 			if err != nil {
 				return err
@@ -501,7 +526,7 @@ type Match struct {
 // are the given ones.
 func (s *Store) SearchByName(ctx context.Context, nameKey string, birthDate category.Date, limit int) ([]Match, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT child_id, fin, given_name, family_name, patronymic, birth_date, district, status
-		FROM profiles WHERE name_key = $1 AND birth_date = $2 ORDER BY child_id LIMIT $3`, nameKey, birthDate.String(), limit)
+		FROM profiles WHERE name_key = $1 AND name_key <> '' AND birth_date = $2 ORDER BY child_id LIMIT $3`, nameKey, birthDate.String(), limit)
 	if err != nil {
 		return nil, s.classify("store.SearchByName", err)
 	}
@@ -569,6 +594,17 @@ func (s *Store) SearchProfiles(ctx context.Context, q ProfileQuery) ([]Match, bo
 	return out, more, s.classify("store.SearchProfiles", rows.Err())
 }
 
+// familyOrdered is, on SQLite, the profiles as the view profiles gives
+// them but read through the index profiles_family, which orders a family
+// root's children as a search lists them. (A view cannot be told which
+// index to use; without being told, SQLite may take the place's.)
+const familyOrdered = `(SELECT r.child_id AS child_id, r.fin AS fin, r.given_name AS given_name,
+	r.family_name AS family_name, r.patronymic AS patronymic, r.name_key AS name_key, r.family_root AS family_root,
+	f.birth_date AS birth_date, r.sex AS sex, r.citizenship AS citizenship, f.region AS region, f.district AS district,
+	f.care_status AS care_status, r.mother_fin AS mother_fin, r.father_fin AS father_fin, f.categories AS categories,
+	f.status AS status, f.archived_reason AS archived_reason, f.archived_on AS archived_on
+	FROM profile_rows r INDEXED BY profiles_family JOIN profile_facets f ON f.child_id = r.child_id) AS profiles`
+
 // profileSearch is the statement of SearchProfiles, with its arguments:
 // the page q asks for and one more row.
 func (s *Store) profileSearch(q ProfileQuery) (string, []any) {
@@ -588,7 +624,9 @@ func (s *Store) profileSearch(q ProfileQuery) (string, []any) {
 	add := func(cond string, vals ...any) { where = append(where, bind(cond, vals...)) }
 	byName := q.NameKey != "" && q.FIN == ""
 	if q.FIN != "" {
-		add("fin = ?", q.FIN)
+		// Any FIN the child is known by, through its keys: the profiles'
+		// own FIN column has no index on SQLite (migration 25).
+		add("child_id IN (SELECT child_id FROM child_keys WHERE kind = 'fin' AND value = ?)", q.FIN)
 	}
 	// With a name, the name's indexes narrow the search most; SQLite,
 	// without statistics, would take the place's index (a region holds
@@ -598,7 +636,11 @@ func (s *Store) profileSearch(q ProfileQuery) (string, []any) {
 		place = "+"
 	}
 	if q.Region != "" {
-		add(place+"region = ?", q.Region)
+		if place == "" {
+			add("region = ? AND region <> ''", q.Region) // the condition of profiles_place on SQLite
+		} else {
+			add(place+"region = ?", q.Region)
+		}
 	}
 	if q.District != "" {
 		add(place+"district = ?", q.District)
@@ -613,7 +655,7 @@ func (s *Store) profileSearch(q ProfileQuery) (string, []any) {
 		add("(categories & ?) <> 0", int64(1)<<q.HasBit)
 	}
 	if q.ParentFIN != "" {
-		add("(father_fin = ? OR mother_fin = ?)", q.ParentFIN, q.ParentFIN)
+		add("((father_fin = ? AND father_fin <> '') OR (mother_fin = ? AND mother_fin <> ''))", q.ParentFIN, q.ParentFIN)
 	}
 	// Each match's whole summary, on which the access policy decides.
 	const columns = `child_id, ` + summaryColumns
@@ -626,7 +668,7 @@ func (s *Store) profileSearch(q ProfileQuery) (string, []any) {
 	} else {
 		// Each part's first pages, up to and one past the one asked for;
 		// a child both parts find is listed once.
-		family := bind("family_root = ?", q.FamilyRoot)
+		family := bind("family_root = ? AND family_root <> ''", q.FamilyRoot)
 		var prefix string
 		from := "profiles"
 		if s.engine == SQLite {
@@ -634,8 +676,8 @@ func (s *Store) profileSearch(q ProfileQuery) (string, []any) {
 			// answers only by reading every profile). Keys compare as
 			// bytes in SQLite, and no UTF-8 character sorts above
 			// U+10FFFF; PostgreSQL's collation may not compare so.
-			prefix = bind("(name_key >= ? AND name_key < ?)", q.NameKey, q.NameKey+"\U0010FFFF")
-			from = "profiles INDEXED BY profiles_family"
+			prefix = bind("(name_key >= ? AND name_key < ? AND name_key <> '')", q.NameKey, q.NameKey+"\U0010FFFF")
+			from = familyOrdered
 		} else {
 			prefix = bind("(name_key = ? OR name_key LIKE ?)", q.NameKey, q.NameKey+"%")
 		}

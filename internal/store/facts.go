@@ -444,7 +444,7 @@ func (s *Store) matchCandidates(ctx context.Context, tx querier, childID int64, 
 		return nil, nil
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT child_id FROM profiles
-		WHERE name_key = $1 AND birth_date = $2 AND ($3 = '' OR mother_fin = $3 OR mother_fin = '') AND child_id <> $4
+		WHERE name_key = $1 AND name_key <> '' AND birth_date = $2 AND ($3 = '' OR mother_fin = $3 OR mother_fin = '') AND child_id <> $4
 		ORDER BY child_id LIMIT 20`, key, h.BirthDate.String(), h.MotherFIN, childID)
 	if err != nil {
 		return nil, err

@@ -43,9 +43,9 @@ func (s *Store) Feed(ctx context.Context, participant string, read []string, aft
 	for _, c := range read {
 		args = append(args, c)
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT f.id, f.child_id, COALESCE(p.fin, ''), f.category, f.sender, f.action,
+	rows, err := s.db.QueryContext(ctx, `SELECT f.id, f.child_id, COALESCE(`+s.profileColumn("fin")+`, ''), f.category, f.sender, f.action,
 		f.effective_date, f.received_at, f.payload, f.batch_id
-		FROM facts f LEFT JOIN profiles p ON p.child_id = f.child_id
+		FROM facts f `+s.profileJoin("f.child_id")+`
 		WHERE f.id > $1 AND f.sender <> $2 AND f.category IN (`+placeholders(4, len(read))+`)
 		AND EXISTS (SELECT 1 FROM facts g WHERE g.sender = $2 AND g.child_id = f.child_id)
 		ORDER BY f.id LIMIT $3`, args...)

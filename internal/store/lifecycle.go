@@ -51,15 +51,21 @@ type ArchiveRun struct {
 // and leaves one audit entry.
 func (s *Store) Archive(ctx context.Context, on category.Date, holder, trigger string) (ArchiveRun, error) {
 	run := ArchiveRun{Holder: holder, Trigger: trigger, On: on.String(), StartedAt: s.now()}
+	// On SQLite the columns set and read are all in profile_facets, and
+	// the view profiles cannot be written (migration 25).
+	table := "profiles"
+	if s.engine == SQLite {
+		table = "profile_facets"
+	}
 	err := s.tx(ctx, "store.Archive", false, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE profiles SET status = 'archived', archived_reason = 'age18', archived_on = $1,
+		res, err := tx.ExecContext(ctx, `UPDATE `+table+` SET status = 'archived', archived_reason = 'age18', archived_on = $1,
 			updated_at = $2 WHERE status = 'active' AND birth_date <> '' AND birth_date <= $3`,
 			on.String(), micros(s.now()), on.AddYears(-18).String())
 		if err != nil {
 			return err
 		}
 		run.Archived, _ = res.RowsAffected()
-		res, err = tx.ExecContext(ctx, `UPDATE profiles SET status = 'archived', archived_reason = 'death', archived_on = $1,
+		res, err = tx.ExecContext(ctx, `UPDATE `+table+` SET status = 'archived', archived_reason = 'death', archived_on = $1,
 			updated_at = $2 WHERE status = 'deceased'`, on.String(), micros(s.now()))
 		if err != nil {
 			return err

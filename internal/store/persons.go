@@ -214,7 +214,7 @@ func (s *Store) Grants(ctx context.Context, org, fin string) ([]access.Grant, er
 // mother.
 func (s *Store) ChildrenOf(ctx context.Context, fin string) ([]Match, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT child_id, fin, given_name, family_name, patronymic, birth_date, district, status
-		FROM profiles WHERE (father_fin = $1 OR mother_fin = $1) AND status <> 'archived' ORDER BY birth_date`, fin)
+		FROM profiles WHERE ((father_fin = $1 AND father_fin <> '') OR (mother_fin = $1 AND mother_fin <> '')) AND status <> 'archived' ORDER BY birth_date`, fin)
 	if err != nil {
 		return nil, s.classify("store.ChildrenOf", err)
 	}

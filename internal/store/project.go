@@ -118,12 +118,8 @@ func (s *Store) projectChunk(ctx context.Context, tx querier, ids []int64) ([]pr
 	// The child, with its profile as stored: a batch of records that do
 	// not change a summary (most of them) writes no profile.
 	rows, err := tx.QueryContext(ctx, `SELECT c.id, c.hint_given, c.hint_family, c.hint_patronymic, c.hint_birth_date,
-		c.hint_mother_fin, c.merged_into, p.child_id, coalesce(p.fin, ''), coalesce(p.given_name, ''),
-		coalesce(p.family_name, ''), coalesce(p.patronymic, ''), coalesce(p.name_key, ''), coalesce(p.family_root, ''),
-		coalesce(p.birth_date, ''), coalesce(p.sex, ''), coalesce(p.citizenship, ''), coalesce(p.region, ''),
-		coalesce(p.district, ''), coalesce(p.care_status, ''), coalesce(p.mother_fin, ''), coalesce(p.father_fin, ''),
-		coalesce(p.categories, 0), coalesce(p.status, ''), coalesce(p.archived_reason, ''), coalesce(p.archived_on, '')
-		FROM children c LEFT JOIN profiles p ON p.child_id = c.id WHERE c.id IN (`+in+`)`, args...)
+		c.hint_mother_fin, c.merged_into, p.child_id, `+s.joinedSummary()+`
+		FROM children c `+s.profileJoin("c.id")+` WHERE c.id IN (`+in+`)`, args...)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -260,7 +256,7 @@ func (s *Store) writeProfiles(ctx context.Context, tx querier, rows []profileRow
 				return err
 			}
 		}
-		rows = fresh
+		return s.insertProfiles(ctx, tx, fresh, now)
 	}
 	return inChunks(len(rows), s.rowsPerWrite(), func(lo, hi int) error {
 		var args []any
@@ -391,8 +387,13 @@ func (s *Store) projectSet(ctx context.Context, tx querier, subs []Submission, p
 	// The children gaining bits: those whose profile lacks one of them.
 	err := inChunks(len(gaining), idsPerQuery, func(lo, hi int) error {
 		args, in := padIn(int64Args(gaining[lo:hi]), 0)
-		q, err := tx.QueryContext(ctx, `SELECT child_id, `+summaryColumns+` FROM profiles
-			WHERE child_id IN (`+in+`)`, args...)
+		// On SQLite only the profile's facets: what decides, and the bits,
+		// which are all that changes (updateProfile writes what differs).
+		query := `SELECT child_id, ` + summaryColumns + ` FROM profiles WHERE child_id IN (` + in + `)`
+		if s.engine == SQLite {
+			query = `SELECT child_id, care_status, categories FROM profile_facets WHERE child_id IN (` + in + `)`
+		}
+		q, err := tx.QueryContext(ctx, query, args...)
 		if err != nil {
 			return err
 		}
@@ -400,7 +401,11 @@ func (s *Store) projectSet(ctx context.Context, tx querier, subs []Submission, p
 		seen := map[int64]bool{}
 		for q.Next() {
 			var r profileRow
-			if err := q.Scan(append([]any{&r.id}, r.row.dest()...)...); err != nil {
+			dest := append([]any{&r.id}, r.row.dest()...)
+			if s.engine == SQLite {
+				dest = []any{&r.id, &r.row.careStatus, &r.row.categories}
+			}
+			if err := q.Scan(dest...); err != nil {
 				return err
 			}
 			seen[r.id] = true
@@ -436,24 +441,88 @@ func (s *Store) projectSet(ctx context.Context, tx querier, subs []Submission, p
 	return s.writeProfiles(ctx, tx, rows)
 }
 
+// facetColumns are the summary columns SQLite keeps in profile_facets
+// (migration 25); the others are in profile_rows.
+var facetColumns = map[string]bool{"birth_date": true, "region": true, "district": true, "care_status": true,
+	"categories": true, "status": true, "archived_reason": true, "archived_on": true}
+
+// insertProfiles writes, on SQLite, new profiles as their two rows, in
+// profile_facets and profile_rows.
+func (s *Store) insertProfiles(ctx context.Context, tx querier, rows []profileRow, now int64) error {
+	for _, facets := range []bool{true, false} {
+		table, cols, fields := "profile_rows", []string{"child_id"}, []int{}
+		if facets {
+			table = "profile_facets"
+		}
+		for i, f := range summaryFields {
+			if facetColumns[f] == facets {
+				cols, fields = append(cols, f), append(fields, i)
+			}
+		}
+		if facets {
+			cols = append(cols, "updated_at")
+		}
+		set := make([]string, len(cols)-1)
+		for i, c := range cols[1:] {
+			set[i] = c + " = excluded." + c
+		}
+		into := `INSERT INTO ` + table + ` (` + strings.Join(cols, ", ") + `) VALUES `
+		upsert := ` ON CONFLICT (child_id) DO UPDATE SET ` + strings.Join(set, ", ")
+		err := inChunks(len(rows), s.rowsPerWrite(), func(lo, hi int) error {
+			args := make([]any, 0, (hi-lo)*len(cols))
+			for _, r := range rows[lo:hi] {
+				all := r.row.args()
+				args = append(args, r.id)
+				for _, i := range fields {
+					args = append(args, all[i])
+				}
+				if facets {
+					args = append(args, now)
+				}
+			}
+			_, err := tx.ExecContext(ctx, into+tuples(hi-lo, len(cols))+upsert, args...)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // updateProfile writes, on SQLite, only the columns of a stored profile
-// that changed. SQLite rewrites the entries of every index on a column an
-// UPDATE sets, changed or not, and a profile has nine indexes: a record
-// that moves a child to another district, or adds a category, touches one
-// or two of them. PostgreSQL writes the whole row either way, and gains
+// that changed, each in its table: profile_facets always (its updated_at),
+// profile_rows only when one of its columns changed. SQLite rewrites the
+// entries of every index on a column an UPDATE sets, changed or not: a
+// record that adds a category rewrites one small row of profile_facets,
+// and no index. PostgreSQL writes the whole row either way, and gains
 // more from writing all the profiles in one multi-row statement.
 func updateProfile(ctx context.Context, tx querier, r profileRow, now int64) error {
 	was, is := r.stored.args(), r.row.args()
-	args := make([]any, 0, len(is)+2)
-	var set strings.Builder
+	var facetSet, rowSet strings.Builder
+	var facetArgs, rowArgs []any
 	for i, v := range is {
-		if v != was[i] {
-			args = append(args, v)
-			fmt.Fprintf(&set, "%s = $%d, ", summaryFields[i], len(args))
+		if v == was[i] {
+			continue
+		}
+		if facetColumns[summaryFields[i]] {
+			facetArgs = append(facetArgs, v)
+			fmt.Fprintf(&facetSet, "%s = $%d, ", summaryFields[i], len(facetArgs))
+		} else {
+			rowArgs = append(rowArgs, v)
+			fmt.Fprintf(&rowSet, "%s = $%d, ", summaryFields[i], len(rowArgs))
 		}
 	}
-	args = append(args, now, r.id)
-	_, err := tx.ExecContext(ctx, `UPDATE profiles SET `+set.String()+
-		fmt.Sprintf(`updated_at = $%d WHERE child_id = $%d`, len(args)-1, len(args)), args...)
+	if len(rowArgs) > 0 {
+		rowArgs = append(rowArgs, r.id)
+		set := strings.TrimSuffix(rowSet.String(), ", ")
+		if _, err := tx.ExecContext(ctx, `UPDATE profile_rows SET `+set+
+			fmt.Sprintf(` WHERE child_id = $%d`, len(rowArgs)), rowArgs...); err != nil {
+			return err
+		}
+	}
+	facetArgs = append(facetArgs, now, r.id)
+	_, err := tx.ExecContext(ctx, `UPDATE profile_facets SET `+facetSet.String()+
+		fmt.Sprintf(`updated_at = $%d WHERE child_id = $%d`, len(facetArgs)-1, len(facetArgs)), facetArgs...)
 	return err
 }

@@ -127,7 +127,7 @@ func TestSearchByNamePagesInOrder(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !strings.Contains(plan, "SEARCH profiles USING INDEX profiles_family (family_root=?) < CO-ROUTINE by_family") ||
+		if !strings.Contains(plan, "SEARCH r USING INDEX profiles_family (family_root=?) < CO-ROUTINE by_family") ||
 			strings.Contains(plan, "USE TEMP B-TREE FOR ORDER BY < CO-ROUTINE by_family") {
 			t.Errorf("the family root's part is not read in order from its index:\n%s", plan)
 		}

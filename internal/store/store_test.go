@@ -100,11 +100,7 @@ func openMigratedTo(t *testing.T, last int) *store.Store {
 // the table's indexes, and no index left for the key.
 func TestProfilesRebuiltKeyedByRowid(t *testing.T) {
 	st := openMigratedTo(t, 21)
-	for i, k := range []string{"5ZK3N2P", "6ZK3N2P", "7ZK3N2P"} {
-		if _, err := st.Submit(ctx, fact("justice", "birth_registration", fmt.Sprintf("br-%d", i), birth, fin(k))); err != nil {
-			t.Fatal(err)
-		}
-	}
+	seedOldProfiles(t, st, "5ZK3N2P", "6ZK3N2P", "7ZK3N2P")
 	profiles := func() string {
 		t.Helper()
 		var out string
@@ -129,7 +125,7 @@ func TestProfilesRebuiltKeyedByRowid(t *testing.T) {
 	if strings.Count(before, "\n")+1 != 3 || !strings.Contains(beforeIdx, ":pk") {
 		t.Fatalf("before the migration: profiles\n%s\nindexes %s", before, beforeIdx)
 	}
-	if err := st.Migrate(ctx, discard); err != nil {
+	if err := store.MigrateTo(st, 22); err != nil {
 		t.Fatal(err)
 	}
 	if after := profiles(); after != before {
@@ -143,8 +139,119 @@ func TestProfilesRebuiltKeyedByRowid(t *testing.T) {
 	if err := st.DB().QueryRow(`SELECT count(*) FROM profiles WHERE rowid = child_id`).Scan(&rowids); err != nil || rowids != 3 {
 		t.Errorf("profiles whose rowid is their child: %d, %v; want 3", rowids, err)
 	}
+}
+
+// seedOldProfiles stores, with SQL of the schema before migration 25
+// (the store's code writes the schema after it), a child for each FIN
+// with its key and a profile whose columns all differ between children.
+func seedOldProfiles(t *testing.T, st *store.Store, fins ...string) {
+	t.Helper()
+	for i, f := range fins {
+		id := int64(i + 1)
+		if _, err := st.DB().Exec(`INSERT INTO children (id, created_at) VALUES ($1, $2)`, id, 1000+i); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.DB().Exec(`INSERT INTO child_keys (kind, value, child_id) VALUES ('fin', $1, $2)`, f, id); err != nil {
+			t.Fatal(err)
+		}
+		n := fmt.Sprint(i)
+		if _, err := st.DB().Exec(`INSERT INTO profiles (child_id, fin, given_name, family_name, patronymic, name_key,
+			family_root, birth_date, sex, citizenship, region, district, care_status, mother_fin, father_fin, categories,
+			status, updated_at, archived_reason, archived_on)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`,
+			id, f, "Given"+n, "Family"+n, "Patronymic"+n, "key"+n, "root"+n, fmt.Sprintf("2015-0%d-1%d", i+1, i),
+			[]string{"female", "male"}[i%2], "AZ", "region"+n, "district"+n, []string{"", "guardianship"}[i%2],
+			"M"+n+"ZK3N2", "F"+n+"ZK3N2", int64(1)<<(3*i)|1, []string{"active", "archived", "deceased"}[i%3], 2000+i,
+			[]string{"", "age18", ""}[i%3], []string{"", "2026-01-0" + n, ""}[i%3]); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestProfilesSplitIntoFacetsAndRows upgrades a SQLite database holding
+// profiles across migration 25, which splits each into a row of
+// profile_facets and one of profile_rows behind the view profiles, and
+// checks that the view gives every profile as the table held it, with
+// the indexes the searches read and no other, and that the store then
+// finds, projects, searches and archives through them.
+func TestProfilesSplitIntoFacetsAndRows(t *testing.T) {
+	st := openMigratedTo(t, 24)
+	fins := []string{"5ZK3N2P", "6ZK3N2P", "7ZK3N2P"}
+	seedOldProfiles(t, st, fins...)
+	const columns = `child_id, fin, given_name, family_name, patronymic, name_key, family_root, birth_date, sex,
+		citizenship, region, district, care_status, mother_fin, father_fin, categories, status, updated_at,
+		archived_reason, archived_on`
+	profiles := func() string {
+		t.Helper()
+		var out string
+		if err := st.DB().QueryRow(`SELECT group_concat(p, char(10)) FROM (SELECT json_array(` + columns + `) AS p
+			FROM profiles ORDER BY child_id)`).Scan(&out); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	before := profiles()
+	if strings.Count(before, "\n")+1 != 3 {
+		t.Fatalf("before the migration: profiles\n%s", before)
+	}
+	if err := store.MigrateTo(st, 25); err != nil {
+		t.Fatal(err)
+	}
+	if after := profiles(); after != before {
+		t.Errorf("profiles before the migration:\n%s\nafter:\n%s", before, after)
+	}
+	var indexes string
+	if err := st.DB().QueryRow(`SELECT group_concat(i, ' ') FROM (SELECT t.name || '.' || l.name || ':' || l.partial AS i
+		FROM pragma_table_list t, pragma_index_list(t.name) l WHERE t.name IN ('profile_facets', 'profile_rows')
+		ORDER BY 1)`).Scan(&indexes); err != nil {
+		t.Fatal(err)
+	}
+	// All partial: a profile without the key has no entry.
+	if want := "profile_facets.profiles_place:1 profile_rows.profiles_family:1 profile_rows.profiles_father:1 " +
+		"profile_rows.profiles_mother:1 profile_rows.profiles_name:1"; indexes != want {
+		t.Errorf("indexes after the migration: %s; want %s", indexes, want)
+	}
+	// The view is written as a table by statements that do not know it.
+	if _, err := st.DB().Exec(`INSERT INTO children (id, created_at) VALUES (9, 0)`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.DB().Exec(`INSERT INTO profiles (child_id, given_name, region, updated_at) VALUES (9, 'Nine', 'baki', 5)`); err != nil {
+		t.Fatal(err)
+	}
+	var nine string
+	if err := st.DB().QueryRow(`SELECT json_array(` + columns + `) FROM profiles WHERE child_id = 9`).Scan(&nine); err != nil ||
+		nine != `[9,"","Nine","","","","","","","","baki","","","","",0,"active",5,"",""]` {
+		t.Errorf("a profile inserted into the view reads back as %s, %v", nine, err)
+	}
+	if _, err := st.DB().Exec(`DELETE FROM profiles WHERE child_id = 9`); err != nil {
+		t.Fatal(err)
+	}
+	var left int
+	if err := st.DB().QueryRow(`SELECT (SELECT count(*) FROM profile_facets WHERE child_id = 9) +
+		(SELECT count(*) FROM profile_rows WHERE child_id = 9)`).Scan(&left); err != nil || left != 0 {
+		t.Errorf("rows left of a profile deleted through the view: %d, %v", left, err)
+	}
+	if err := st.Migrate(ctx, discard); err != nil {
+		t.Fatal(err)
+	}
 	if err := st.CheckSchema(ctx); err != nil {
 		t.Error(err)
+	}
+	// A FIN finds its child through the keys; a record reprojects the
+	// child into both rows.
+	page, _, err := st.SearchProfiles(ctx, store.ProfileQuery{FIN: fins[0], HasBit: -1, IncludeArchived: true})
+	if err != nil || len(page) != 1 || page[0].ChildID != 1 || page[0].Name.Given != "Given0" {
+		t.Fatalf("search by FIN after the migration: %+v, %v", page, err)
+	}
+	if _, err := st.Submit(ctx, fact("justice", "birth_registration", "br-0", birth, fin(fins[0]))); err != nil {
+		t.Fatal(err)
+	}
+	after := profiles()
+	if first := strings.SplitN(after, "\n", 2)[0]; strings.Contains(first, "Given0") || strings.Contains(first, "region0") {
+		t.Errorf("the first child was not reprojected from its record: %s", first)
+	}
+	if rest, was := strings.SplitN(after, "\n", 2)[1], strings.SplitN(before, "\n", 2)[1]; rest != was {
+		t.Errorf("children without records changed:\n%s\nwere:\n%s", rest, was)
 	}
 }
 
@@ -156,11 +263,7 @@ func TestProfilesRebuiltKeyedByRowid(t *testing.T) {
 func TestChildKeysRebuiltWithoutRowid(t *testing.T) {
 	st := openMigratedTo(t, 23)
 	fins := []string{"5ZK3N2P", "6ZK3N2P", "7ZK3N2P"}
-	for i, k := range fins {
-		if _, err := st.Submit(ctx, fact("justice", "birth_registration", fmt.Sprintf("br-%d", i), birth, fin(k))); err != nil {
-			t.Fatal(err)
-		}
-	}
+	seedOldProfiles(t, st, fins...)
 	keys := func() string {
 		t.Helper()
 		var out string
