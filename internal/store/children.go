@@ -223,8 +223,10 @@ func (s *Store) profileJoin(on string) string {
 }
 
 // profileColumn is a column of a profileJoin, qualified.
-func (s *Store) profileColumn(col string) string {
-	if s.engine == SQLite && !facetColumns[col] && col != "updated_at" {
+func (s *Store) profileColumn(col string) string { return profileColumnOn(s.engine, col) }
+
+func profileColumnOn(e Engine, col string) string {
+	if e == SQLite && !facetColumns[col] && col != "updated_at" {
 		return "pr." + col
 	}
 	return "p." + col
@@ -232,14 +234,18 @@ func (s *Store) profileColumn(col string) string {
 
 // joinedSummary is summaryColumns of a profileJoin, a missing profile's as
 // empty values.
-func (s *Store) joinedSummary() string {
+func (s *Store) joinedSummary() string { return joinedSummaries[s.engine] }
+
+var joinedSummaries = map[Engine]string{SQLite: joinedSummaryOn(SQLite), Postgres: joinedSummaryOn(Postgres)}
+
+func joinedSummaryOn(e Engine) string {
 	cols := make([]string, len(summaryFields))
 	for i, f := range summaryFields {
 		empty := "''"
 		if f == "categories" {
 			empty = "0"
 		}
-		cols[i] = "coalesce(" + s.profileColumn(f) + ", " + empty + ")"
+		cols[i] = "coalesce(" + profileColumnOn(e, f) + ", " + empty + ")"
 	}
 	return strings.Join(cols, ", ")
 }
