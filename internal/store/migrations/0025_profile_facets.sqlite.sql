@@ -59,8 +59,7 @@ FROM profiles ORDER BY child_id;
 DROP TABLE profiles;
 -- The indexes leave out the profiles that lack their key: about half the
 -- children are first heard of from a record that names no place, name or
--- parent (a school's, a clinic's), and their profile gets those from a
--- later one. Indexing the empty key would write an entry on arrival and
+-- parent, and their profile gets those from a later one. Indexing the empty key would write an entry on arrival and
 -- delete it, from a page of its own, when the key came. A statement that
 -- reads one of these indexes says so with the index's own condition.
 CREATE INDEX profiles_place ON profile_facets (region, district, birth_date) WHERE region <> '';
