@@ -14,9 +14,9 @@
 -- The profiles had nine indexes, each entry written in an order unrelated
 -- to the records' arrival. At a million children their upkeep, and the
 -- rewriting of the reports' covering index whenever a child gained a
--- category, was most of an ingestion's cost; they go down to five. The
--- cross-tab and the reports read profile_facets whole (a scan of a small
--- table, as fast as the covering index was), a FIN is found through
+-- category, was a large part of an ingestion's cost; they go down to five.
+-- The cross-tab and the reports read profile_facets whole (a scan of a
+-- small table, about as fast as the covering index was), a FIN is found through
 -- child_keys, and the daily archiving reads profile_facets too.
 -- (PostgreSQL's half changes nothing.)
 CREATE TABLE profile_facets (
