@@ -446,41 +446,61 @@ func (s *Store) projectSet(ctx context.Context, tx querier, subs []Submission, p
 var facetColumns = map[string]bool{"birth_date": true, "region": true, "district": true, "care_status": true,
 	"categories": true, "status": true, "archived_reason": true, "archived_on": true}
 
-// insertProfiles writes, on SQLite, new profiles as their two rows, in
-// profile_facets and profile_rows.
-func (s *Store) insertProfiles(ctx context.Context, tx querier, rows []profileRow, now int64) error {
+// profileHalf is one of a profile's two tables on SQLite, with what
+// inserting into it needs: its columns and the positions of their values
+// in summaryRow.args (updated_at, last in profile_facets, aside).
+type profileHalf struct {
+	facets         bool
+	cols           []string
+	fields         []int
+	into, onRepeat string
+}
+
+// profileHalves are profile_facets and profile_rows, built once.
+var profileHalves = func() []profileHalf {
+	var out []profileHalf
 	for _, facets := range []bool{true, false} {
-		table, cols, fields := "profile_rows", []string{"child_id"}, []int{}
+		h := profileHalf{facets: facets, cols: []string{"child_id"}}
+		table := "profile_rows"
 		if facets {
 			table = "profile_facets"
 		}
 		for i, f := range summaryFields {
 			if facetColumns[f] == facets {
-				cols, fields = append(cols, f), append(fields, i)
+				h.cols, h.fields = append(h.cols, f), append(h.fields, i)
 			}
 		}
 		if facets {
-			cols = append(cols, "updated_at")
+			h.cols = append(h.cols, "updated_at")
 		}
-		set := make([]string, len(cols)-1)
-		for i, c := range cols[1:] {
+		set := make([]string, len(h.cols)-1)
+		for i, c := range h.cols[1:] {
 			set[i] = c + " = excluded." + c
 		}
-		into := `INSERT INTO ` + table + ` (` + strings.Join(cols, ", ") + `) VALUES `
-		upsert := ` ON CONFLICT (child_id) DO UPDATE SET ` + strings.Join(set, ", ")
+		h.into = `INSERT INTO ` + table + ` (` + strings.Join(h.cols, ", ") + `) VALUES `
+		h.onRepeat = ` ON CONFLICT (child_id) DO UPDATE SET ` + strings.Join(set, ", ")
+		out = append(out, h)
+	}
+	return out
+}()
+
+// insertProfiles writes, on SQLite, new profiles as their two rows, in
+// profile_facets and profile_rows.
+func (s *Store) insertProfiles(ctx context.Context, tx querier, rows []profileRow, now int64) error {
+	for _, h := range profileHalves {
 		err := inChunks(len(rows), s.rowsPerWrite(), func(lo, hi int) error {
-			args := make([]any, 0, (hi-lo)*len(cols))
+			args := make([]any, 0, (hi-lo)*len(h.cols))
 			for _, r := range rows[lo:hi] {
 				all := r.row.args()
 				args = append(args, r.id)
-				for _, i := range fields {
+				for _, i := range h.fields {
 					args = append(args, all[i])
 				}
-				if facets {
+				if h.facets {
 					args = append(args, now)
 				}
 			}
-			_, err := tx.ExecContext(ctx, into+tuples(hi-lo, len(cols))+upsert, args...)
+			_, err := tx.ExecContext(ctx, h.into+tuples(hi-lo, len(h.cols))+h.onRepeat, args...)
 			return err
 		})
 		if err != nil {
