@@ -171,8 +171,11 @@ func send(ctx context.Context, c *http.Client, url string, b signedBatch) error 
 // ingestRaw inserts the same facts straight into the engine: a child row
 // per new child, its key, and the fact, in one transaction per batch with
 // prepared statements. Only the transactions are timed: reading and
-// decoding the spool is not the engine's work. It returns records per
-// second.
+// decoding the spool is not the engine's work. Its statements run under a
+// context without cancellation, checked before each batch, as the API's
+// writing transactions' do on SQLite (see store.statementContext): the
+// driver's goroutine per statement is not the engine's work either. It
+// returns records per second.
 func ingestRaw(ctx context.Context, db *sql.DB, sp *spool) (float64, error) {
 	children := map[string]int64{}
 	var took time.Duration
@@ -181,6 +184,10 @@ func ingestRaw(ctx context.Context, db *sql.DB, sp *spool) (float64, error) {
 		if err != nil {
 			return err
 		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		ctx := context.WithoutCancel(ctx)
 		start := time.Now()
 		defer func() { took += time.Since(start) }()
 		tx, err := db.BeginTx(ctx, nil)
