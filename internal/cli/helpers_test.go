@@ -4,8 +4,11 @@ import (
 	"context"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -57,15 +60,22 @@ func serve(t *testing.T, db string, demo bool, extra ...string) *served {
 func chrome(t *testing.T) context.Context {
 	t.Helper()
 	bin := chromium(t)
-	// Chromium's helpers may still write to their profile as the test
-	// ends, so the profile is removed best-effort, not by t.TempDir.
 	profileDir, err := os.MkdirTemp("", "databank-chromium-")
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Chromium runs in a process group of its own: its helpers outlive the
+	// browser killed at the end of the test (the network service wrote its
+	// state into the profile after it was removed), so the whole group is
+	// ended, and awaited, before the profile goes.
+	var browser atomic.Pointer[exec.Cmd]
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(bin), chromedp.NoSandbox,
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.UserDataDir(profileDir))
+		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.UserDataDir(profileDir),
+		chromedp.ModifyCmdFunc(func(cmd *exec.Cmd) {
+			cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+			browser.Store(cmd)
+		}))
 	actx, acancel := chromedp.NewExecAllocator(context.Background(), opts...)
 	bctx, bcancel := chromedp.NewContext(actx)
 	bctx, tcancel := context.WithTimeout(bctx, 3*time.Minute)
@@ -73,7 +83,16 @@ func chrome(t *testing.T) context.Context {
 		tcancel()
 		bcancel()
 		acancel()
-		os.RemoveAll(profileDir)
+		if cmd := browser.Load(); cmd != nil && cmd.Process != nil {
+			group := -cmd.Process.Pid
+			syscall.Kill(group, syscall.SIGKILL)
+			for deadline := time.Now().Add(5 * time.Second); syscall.Kill(group, 0) == nil && time.Now().Before(deadline); {
+				time.Sleep(10 * time.Millisecond)
+			}
+		}
+		if err := os.RemoveAll(profileDir); err != nil {
+			t.Errorf("removing Chromium's profile: %v", err)
+		}
 	})
 	return bctx
 }
