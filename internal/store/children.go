@@ -600,13 +600,20 @@ func (s *Store) SearchProfiles(ctx context.Context, q ProfileQuery) ([]Match, bo
 // familyOrdered is, on SQLite, the profiles as the view profiles gives
 // them but read through the index profiles_family, which orders a family
 // root's children as a search lists them. (A view cannot be told which
-// index to use; without being told, SQLite may take the place's.)
-const familyOrdered = `(SELECT r.child_id AS child_id, r.fin AS fin, r.given_name AS given_name,
-	r.family_name AS family_name, r.patronymic AS patronymic, r.name_key AS name_key, r.family_root AS family_root,
-	f.birth_date AS birth_date, r.sex AS sex, r.citizenship AS citizenship, f.region AS region, f.district AS district,
-	f.care_status AS care_status, r.mother_fin AS mother_fin, r.father_fin AS father_fin, f.categories AS categories,
-	f.status AS status, f.archived_reason AS archived_reason, f.archived_on AS archived_on
+// index to use; without being told, SQLite may take the place's.) Its
+// columns are the summary's, each from its table (facetColumns).
+var familyOrdered = func() string {
+	cols := []string{"r.child_id AS child_id"}
+	for _, f := range summaryFields {
+		table := "r"
+		if facetColumns[f] {
+			table = "f"
+		}
+		cols = append(cols, table+"."+f+" AS "+f)
+	}
+	return `(SELECT ` + strings.Join(cols, ", ") + `
 	FROM profile_rows r INDEXED BY profiles_family JOIN profile_facets f ON f.child_id = r.child_id) AS profiles`
+}()
 
 // profileSearch is the statement of SearchProfiles, with its arguments:
 // the page q asks for and one more row.
