@@ -45,61 +45,90 @@ var errAnswered = errors.New("store: the batch was answered before")
 // answered, it stores nothing and returns that batch with its answer. (A
 // batch kept unanswered — received before answers were written with the
 // records — is taken over by this attempt.)
+//
+// On SQLite, batches that arrive while the writer is busy are stored
+// together, in one transaction (see storeBatches); each is still kept,
+// audited and answered on its own, and each caller returns once its batch
+// is committed.
 func (s *Store) SubmitBatch(ctx context.Context, ev Evidence, subs []Submission, entry audit.Entry) (*Batch, []Each, error) {
-	b := ev.Batch
-	body, packed, err := s.packBody(b.Body)
+	body, packed, err := s.packBody(ev.Batch.Body)
 	if err != nil {
 		return nil, nil, err
 	}
-	var out []Each
-	err = s.txRetried(ctx, "store.SubmitBatch", func(ctx context.Context, sqlTx *sql.Tx) error {
+	c := &batchCall{ctx: ctx, ev: ev, subs: subs, entry: entry, body: body, packed: packed}
+	if s.engine != SQLite || s.recordAtATime {
+		s.storeBatch(c)
+		return c.prev, c.out, c.err
+	}
+	return s.queueBatch(c)
+}
+
+// storeBatch stores one batch in a transaction of its own.
+func (s *Store) storeBatch(c *batchCall) {
+	b := c.ev.Batch
+	var kept bool
+	err := s.txRetried(c.ctx, "store.SubmitBatch", func(ctx context.Context, sqlTx *sql.Tx) error {
 		tx := s.cached(sqlTx)
-		var answered sql.NullString
-		err := tx.QueryRowContext(ctx, `SELECT response FROM batches WHERE participant = $1 AND batch_id = $2`,
-			b.Participant, b.BatchID).Scan(&answered)
-		kept := err == nil
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-		case err != nil:
-			return err
-		case answered.String != "":
-			return errAnswered
-		}
-		if out, err = s.submitAudited(ctx, tx, subs, entry); err != nil {
+		var err error
+		if kept, err = answeredBefore(ctx, tx, b); err != nil {
 			return err
 		}
-		answer, err := ev.Answer(out)
-		if err != nil {
+		if c.out, err = s.submitAudited(ctx, tx, c.subs, c.entry); err != nil {
 			return err
 		}
-		if kept {
-			_, err = tx.ExecContext(ctx, `UPDATE batches SET received_at = $1, body = $2, body_gz = $3, signature = $4,
-				signer_subject = $5, client_subject = $6, response = $7 WHERE participant = $8 AND batch_id = $9`,
-				micros(b.ReceivedAt), body, packed, b.Signature, b.SignerSubject, b.ClientSubject, answer, b.Participant, b.BatchID)
-			return err
-		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO batches (participant, batch_id, received_at, body, body_gz, signature,
-			signer_subject, client_subject, response) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-			b.Participant, b.BatchID, micros(b.ReceivedAt), body, packed, b.Signature, b.SignerSubject, b.ClientSubject, answer)
-		if code, _ := pgCode(err); code == "23505" {
-			// The same batch, sent again while this attempt was under
-			// way, was stored first (on SQLite the write lock keeps
-			// the two apart).
-			return errAnswered
-		}
-		return err
+		return s.keepBatch(ctx, tx, c, c.out, kept)
 	})
 	if errors.Is(err, errAnswered) {
-		prev, err := s.Batch(ctx, b.Participant, b.BatchID)
-		if err != nil {
-			return nil, nil, err
-		}
-		return prev, nil, nil
+		c.out = nil
+		c.prev, c.err = s.Batch(c.ctx, b.Participant, b.BatchID)
+		return
 	}
 	if err != nil {
-		return nil, nil, err
+		c.out, c.err = nil, err
 	}
-	return nil, out, nil
+}
+
+// answeredBefore returns errAnswered when the batch was answered before,
+// and whether it is kept unanswered.
+func answeredBefore(ctx context.Context, tx querier, b Batch) (kept bool, err error) {
+	var answered sql.NullString
+	err = tx.QueryRowContext(ctx, `SELECT response FROM batches WHERE participant = $1 AND batch_id = $2`,
+		b.Participant, b.BatchID).Scan(&answered)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return false, nil
+	case err != nil:
+		return false, err
+	case answered.String != "":
+		return true, errAnswered
+	}
+	return true, nil
+}
+
+// keepBatch answers a batch from its records' outcomes and keeps it with
+// the answer: over the row of a batch kept unanswered, or in a new one.
+func (s *Store) keepBatch(ctx context.Context, tx querier, c *batchCall, out []Each, kept bool) error {
+	answer, err := c.ev.Answer(out)
+	if err != nil {
+		return err
+	}
+	b := c.ev.Batch
+	if kept {
+		_, err = tx.ExecContext(ctx, `UPDATE batches SET received_at = $1, body = $2, body_gz = $3, signature = $4,
+			signer_subject = $5, client_subject = $6, response = $7 WHERE participant = $8 AND batch_id = $9`,
+			micros(b.ReceivedAt), c.body, c.packed, b.Signature, b.SignerSubject, b.ClientSubject, answer, b.Participant, b.BatchID)
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO batches (participant, batch_id, received_at, body, body_gz, signature,
+		signer_subject, client_subject, response) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		b.Participant, b.BatchID, micros(b.ReceivedAt), c.body, c.packed, b.Signature, b.SignerSubject, b.ClientSubject, answer)
+	if code, _ := pgCode(err); code == "23505" {
+		// The same batch, sent again while this attempt was under
+		// way, was stored first (on SQLite the write lock keeps
+		// the two apart).
+		return errAnswered
+	}
+	return err
 }
 
 // Batch returns a batch kept as evidence.

@@ -103,3 +103,15 @@ func explain(s *Store, query string, args []any) ([]planStep, error) {
 // SetParticipantTTL sets how long participants and bindings are taken
 // from memory.
 func SetParticipantTTL(s *Store, d time.Duration) { s.parts.ttl = d }
+
+// GroupedBatches returns how many batches were stored in a group.
+func GroupedBatches(s *Store) int64 { return s.groupedBatches.Load() }
+
+// WaitingBatches returns how many batches wait for the writer, and
+// whether a group is being stored.
+func WaitingBatches(s *Store) (int, bool) {
+	g := &s.batchGroup
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return len(g.waiting), g.busy
+}

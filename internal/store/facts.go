@@ -123,6 +123,16 @@ func (s *Store) submitAudited(ctx context.Context, tx querier, subs []Submission
 	if err != nil {
 		return nil, err
 	}
+	if err := s.reproject(ctx, tx, touched...); err != nil {
+		return nil, err
+	}
+	return out, s.auditEach(ctx, tx, subs, out, entry)
+}
+
+// auditEach appends the audit entry of a batch's records stored with
+// outcomes out: the given entry, its detail completed with the children
+// and categories touched, the counts and the records that failed.
+func (s *Store) auditEach(ctx context.Context, tx querier, subs []Submission, out []Each, entry audit.Entry) error {
 	children := map[int64]bool{}
 	cats := map[string]bool{}
 	counts := map[Status]int{}
@@ -136,20 +146,17 @@ func (s *Store) submitAudited(ctx context.Context, tx querier, subs []Submission
 		cats[subs[i].Fact.Category] = true
 		counts[e.Result.Status]++
 	}
-	if err := s.reproject(ctx, tx, touched...); err != nil {
-		return nil, err
-	}
 	detail := map[string]any{}
 	if entry.Detail != "" {
 		if err := json.Unmarshal([]byte(entry.Detail), &detail); err != nil {
-			return nil, fmt.Errorf("audit detail is not a JSON object: %w", err)
+			return fmt.Errorf("audit detail is not a JSON object: %w", err)
 		}
 	}
 	detail["children"], detail["categories"] = sortedKeys(children), sortedKeys(cats)
 	detail["accepted"], detail["unchanged"], detail["failed"] = counts[Accepted], counts[Unchanged], failed
 	b, _ := json.Marshal(detail)
 	entry.Detail = string(b)
-	return out, s.appendAudit(ctx, tx, entry)
+	return s.appendAudit(ctx, tx, entry)
 }
 
 // txRetried is a writing tx that runs fn again, up to three times, when

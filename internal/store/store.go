@@ -55,11 +55,13 @@ type Store struct {
 	restartFrames atomic.Int64
 	// recordAtATime turns the set-based path of SubmitEach off, for tests
 	// that hold the two paths against each other.
-	recordAtATime bool
-	dsn           string
-	setBatches    atomic.Int64 // batches the set-based path took, for tests
-	audits        auditGroup   // entries appended on their own, committed together
-	parts         participantCache
+	recordAtATime  bool
+	dsn            string
+	setBatches     atomic.Int64 // batches the set-based path took, for tests
+	groupedBatches atomic.Int64 // batches stored in a group, for tests
+	audits         auditGroup   // entries appended on their own, committed together
+	batchGroup     batchGroup   // signed batches waiting for the writer, stored together
+	parts          participantCache
 }
 
 // Options tune how a store is opened.
