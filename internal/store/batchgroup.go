@@ -107,8 +107,8 @@ func (s *Store) storeBatches() {
 }
 
 // storeGroup stores a group of batches: in runs of consecutive batches
-// that name no record twice (see togetherRun), together, and one by one
-// those it could not store together. A batch whose caller has gone is not
+// that can be decided as one set (see togetherRun), together, and one by
+// one those it could not store together. A batch whose caller has gone is not
 // stored.
 func (s *Store) storeGroup(group []*batchCall) {
 	var live []*batchCall
