@@ -16,10 +16,49 @@ import (
 // its own entry is durable, so no data is shown before its read is
 // audited; under load many reads share one flush instead of queueing for
 // the write lock one by one.
-type auditGroup struct {
+type auditGroup = groupQueue[auditWait]
+
+// groupQueue holds what waits for the one writer, for whoever finds it
+// free to take in groups: see auditGroup and batchGroup.
+type groupQueue[T any] struct {
 	mu      sync.Mutex
-	waiting []auditWait
+	waiting []T
 	busy    bool
+}
+
+// join queues w, and reports whether its caller is to lead: no group was
+// being stored.
+func (q *groupQueue[T]) join(w T) (lead bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.waiting = append(q.waiting, w)
+	lead = !q.busy
+	q.busy = true
+	return lead
+}
+
+// take removes the group to store next from the front of the queue: as
+// many as size says of those waiting, at least one.
+func (q *groupQueue[T]) take(size func(waiting []T) int) []T {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	n := max(size(q.waiting), 1)
+	group := q.waiting[:n:n]
+	q.waiting = q.waiting[n:]
+	return group
+}
+
+// stored reports, once a group is stored, whether more wait; if none, the
+// next to join leads.
+func (q *groupQueue[T]) stored() (more bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if len(q.waiting) == 0 {
+		q.busy = false
+		q.waiting = nil
+		return false
+	}
+	return true
 }
 
 type auditWait struct {
@@ -35,13 +74,7 @@ const maxAuditGroup = 512
 // is committed.
 func (s *Store) Audit(ctx context.Context, e audit.Entry) error {
 	w := auditWait{e: e, done: make(chan error, 1)}
-	g := &s.audits
-	g.mu.Lock()
-	g.waiting = append(g.waiting, w)
-	lead := !g.busy
-	g.busy = true
-	g.mu.Unlock()
-	if lead {
+	if s.audits.join(w) {
 		s.commitAudits()
 	}
 	select {
@@ -56,12 +89,7 @@ func (s *Store) Audit(ctx context.Context, e audit.Entry) error {
 // commitAudits commits one group of waiting entries, then hands the rest,
 // if any, to another goroutine so the leader's caller is not kept.
 func (s *Store) commitAudits() {
-	g := &s.audits
-	g.mu.Lock()
-	n := min(len(g.waiting), maxAuditGroup)
-	group := g.waiting[:n:n]
-	g.waiting = g.waiting[n:]
-	g.mu.Unlock()
+	group := s.audits.take(func(waiting []auditWait) int { return min(len(waiting), maxAuditGroup) })
 
 	// The group outlives any one caller's context: it is committed for
 	// all of them or for none.
@@ -78,14 +106,7 @@ func (s *Store) commitAudits() {
 		w.done <- err
 	}
 
-	g.mu.Lock()
-	more := len(g.waiting) > 0
-	if !more {
-		g.busy = false
-		g.waiting = nil
-	}
-	g.mu.Unlock()
-	if more {
+	if s.audits.stored() {
 		go s.commitAudits()
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"sync"
 	"time"
 
 	"github.com/scfwca/databank/internal/audit"
@@ -26,11 +25,7 @@ import (
 // of its batches fails (a record the set-based path cannot decide, an
 // answer that cannot be given) is rolled back and its batches are stored
 // one by one, each as it would have been alone.
-type batchGroup struct {
-	mu      sync.Mutex
-	waiting []*batchCall
-	busy    bool
-}
+type batchGroup = groupQueue[*batchCall]
 
 // maxGroupRecords bounds the records one group stores: about four full
 // batches, so that an audited read, whose entry waits for the writer,
@@ -58,13 +53,7 @@ type batchCall struct {
 // group had begun, and the participant sending it again gets the answer.
 func (s *Store) queueBatch(c *batchCall) (*Batch, []Each, error) {
 	c.done = make(chan struct{})
-	g := &s.batchGroup
-	g.mu.Lock()
-	g.waiting = append(g.waiting, c)
-	lead := !g.busy
-	g.busy = true
-	g.mu.Unlock()
-	if lead {
+	if s.batchGroup.join(c) {
 		s.storeBatches()
 	}
 	select {
@@ -78,30 +67,19 @@ func (s *Store) queueBatch(c *batchCall) (*Batch, []Each, error) {
 // storeBatches stores one group of waiting batches, then hands the rest,
 // if any, to another goroutine so the leader's caller is not kept.
 func (s *Store) storeBatches() {
-	g := &s.batchGroup
-	g.mu.Lock()
-	n, records := 1, len(g.waiting[0].subs)
-	for n < len(g.waiting) && records+len(g.waiting[n].subs) <= maxGroupRecords {
-		records += len(g.waiting[n].subs)
-		n++
-	}
-	group := g.waiting[:n:n]
-	g.waiting = g.waiting[n:]
-	g.mu.Unlock()
-
+	group := s.batchGroup.take(func(waiting []*batchCall) int {
+		n, records := 1, len(waiting[0].subs)
+		for n < len(waiting) && records+len(waiting[n].subs) <= maxGroupRecords {
+			records += len(waiting[n].subs)
+			n++
+		}
+		return n
+	})
 	s.storeGroup(group)
 	for _, c := range group {
 		close(c.done)
 	}
-
-	g.mu.Lock()
-	more := len(g.waiting) > 0
-	if !more {
-		g.busy = false
-		g.waiting = nil
-	}
-	g.mu.Unlock()
-	if more {
+	if s.batchGroup.stored() {
 		go s.storeBatches()
 	}
 }

@@ -64,7 +64,7 @@ func TestBatchesWaitingForTheWriterAreStoredTogether(t *testing.T) {
 		`SELECT action, outcome, detail FROM audit_log ORDER BY seq`,
 		`SELECT participant, batch_id, response FROM batches ORDER BY participant, batch_id`,
 	} {
-		if g, w := rowsOf(t, grouped, q), rowsOf(t, alone, q); !slices.Equal(g, w) {
+		if g, w := dump(t, grouped, tableDump{query: q}, groupedIDs), dump(t, alone, tableDump{query: q}, aloneIDs); !slices.Equal(g, w) {
 			t.Errorf("%s\ngrouped:\n%s\nalone:\n%s", q, strings.Join(g, "\n"), strings.Join(w, "\n"))
 		}
 	}
@@ -90,13 +90,7 @@ func TestBatchGroupAnswersResentAndAbandonedBatches(t *testing.T) {
 	}
 	batches := randomBatches()[:3]
 	leaving, leave := context.WithCancel(ctx)
-	held, release := make(chan struct{}), make(chan struct{})
-	go store.TxRetried(st, func(*sql.Tx) error {
-		close(held)
-		<-release
-		return nil
-	})
-	<-held
+	release := holdWriter(st)
 	results := make([]chan groupResult, 4)
 	for i, c := range []struct {
 		ctx   context.Context
@@ -113,7 +107,7 @@ func TestBatchGroupAnswersResentAndAbandonedBatches(t *testing.T) {
 	if r := <-results[1]; r.err == nil {
 		t.Fatalf("the caller that left got %+v", r)
 	}
-	close(release)
+	release()
 	if r := <-results[0]; r.err != nil || len(r.each) != len(batches[0]) {
 		t.Fatalf("the batch stored first: %+v", r)
 	}
@@ -182,13 +176,7 @@ type groupResult struct {
 // the writer go: the first is stored alone, the others as a group.
 func queueBehindTheWriter(t *testing.T, st *store.Store, ctx context.Context, batches [][]store.Submission, first, last int) []groupResult {
 	t.Helper()
-	held, release := make(chan struct{}), make(chan struct{})
-	go store.TxRetried(st, func(*sql.Tx) error {
-		close(held)
-		<-release
-		return nil
-	})
-	<-held
+	release := holdWriter(st)
 	results := make([]chan groupResult, last-first)
 	for b := first; b < last; b++ {
 		results[b-first] = make(chan groupResult, 1)
@@ -198,12 +186,25 @@ func queueBehindTheWriter(t *testing.T, st *store.Store, ctx context.Context, ba
 		}()
 		waitForQueue(t, st, b-first)
 	}
-	close(release)
+	release()
 	out := make([]groupResult, len(results))
 	for i, r := range results {
 		out[i] = <-r
 	}
 	return out
+}
+
+// holdWriter holds st's writing connection in a transaction until release
+// is called.
+func holdWriter(st *store.Store) (release func()) {
+	held, done := make(chan struct{}), make(chan struct{})
+	go store.TxRetried(st, func(*sql.Tx) error {
+		close(held)
+		<-done
+		return nil
+	})
+	<-held
+	return func() { close(done) }
 }
 
 // waitForQueue waits until n batches wait behind the one being stored.
@@ -242,31 +243,4 @@ func answerOf(each []store.Each) string {
 		fmt.Fprintf(&b, "%s %d %d %v;", e.Result.Status, e.Result.ChildID, e.Result.FactID, e.Result.Candidates)
 	}
 	return b.String()
-}
-
-func rowsOf(t *testing.T, st *store.Store, query string) []string {
-	t.Helper()
-	rows, err := st.DB().Query(query)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	cols, _ := rows.Columns()
-	var out []string
-	for rows.Next() {
-		vals := make([]sql.NullString, len(cols))
-		dest := make([]any, len(cols))
-		for i := range vals {
-			dest[i] = &vals[i]
-		}
-		if err := rows.Scan(dest...); err != nil {
-			t.Fatal(err)
-		}
-		line := make([]string, len(cols))
-		for i, v := range vals {
-			line[i] = v.String
-		}
-		out = append(out, strings.Join(line, " | "))
-	}
-	return out
 }
