@@ -12,6 +12,7 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -51,6 +52,9 @@ type Options struct {
 	Insecure bool
 	Limits   Limits
 	Now      func() time.Time
+	// Preparing is how many batches are decoded and validated at once;
+	// 0 means one fewer than the processors Go runs on, and at least one.
+	Preparing int
 }
 
 // Handler serves the exchange API.
@@ -61,6 +65,9 @@ type Handler struct {
 	opt      Options
 	limiter  *ratelimit.Limiter
 	mux      *http.ServeMux
+	// preparing holds a place for each batch being decoded and
+	// validated, see prepare.
+	preparing chan struct{}
 }
 
 // New returns the exchange API.
@@ -71,7 +78,11 @@ func New(st *store.Store, reg *registry.Service, log *slog.Logger, opt Options) 
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
-	h := &Handler{store: st, registry: reg, log: log, opt: opt, limiter: ratelimit.New(opt.Limits.Rate, opt.Limits.Burst, opt.Now)}
+	if opt.Preparing <= 0 {
+		opt.Preparing = max(1, runtime.GOMAXPROCS(0)-1)
+	}
+	h := &Handler{store: st, registry: reg, log: log, opt: opt, limiter: ratelimit.New(opt.Limits.Rate, opt.Limits.Burst, opt.Now),
+		preparing: make(chan struct{}, opt.Preparing)}
 	h.mux = http.NewServeMux()
 	for _, r := range h.Routes() {
 		h.mux.Handle(r.Pattern, r.Handler)
@@ -131,6 +142,9 @@ var (
 		"Клиентский сертификат не привязан ни к одному участнику; обратитесь к оператору")
 	msgRate = i18n.T("Sorğular çox tezdir; Retry-After qədər gözləyin", "Too many requests; wait as Retry-After says",
 		"Слишком много запросов; подождите, как указано в Retry-After")
+	msgBusy = i18n.T("Məlumat Bankı paketləri qəbul etməyə macal tapmadı; paketi bir az sonra yenidən göndərin",
+		"The Data Bank had no time to take the batch; send it again shortly",
+		"Банк данных не успел принять пакет; отправьте его повторно чуть позже")
 )
 
 // participant identifies the caller by its client certificate (or, in

@@ -389,6 +389,9 @@ type Signed struct {
 	// Answer gives the answer to the batch from its records' outcomes.
 	// It may be called more than once.
 	Answer func([]Outcome) (string, error)
+	// Prepared, if set, is called once the records are decoded and
+	// validated, before they are stored.
+	Prepared func()
 }
 
 // SubmitBatch validates and stores the records of one signed batch, each
@@ -465,6 +468,9 @@ func (s *Service) SubmitBatch(ctx context.Context, from Sender, records []any, d
 		answered, touched = completeOutcomes(out, index, each)
 		return signed.Answer(answered)
 	}}
+	if signed.Prepared != nil {
+		signed.Prepared()
+	}
 	prev, _, err := s.store.SubmitBatch(ctx, ev, subs, entry)
 	if err != nil || prev != nil {
 		return prev, nil, err

@@ -295,3 +295,52 @@ func TestSearchProfiles(t *testing.T) {
 		}
 	})
 }
+
+// A batch says when its records are decoded and validated, once, before
+// any of it is stored: the exchange then gives up the batch's place among
+// those being prepared, so that the next is prepared while this one waits
+// for the writer.
+func TestSubmitBatchSaysWhenPrepared(t *testing.T) {
+	storetest.Each(t, clock, func(t *testing.T, st *store.Store) {
+		reg := setup(t, st)
+		if err := st.SeedParticipants(ctx, participant.Defaults()); err != nil {
+			t.Fatal(err)
+		}
+		var records []any
+		for _, raw := range [][]byte{
+			record(t, category.CatSchooling, "sc-1", childFIN, nil),
+			[]byte(`{"source_id":"x-1","category":"no_such_category"}`),
+		} {
+			v, ok := category.Parse(raw)
+			if !ok {
+				t.Fatalf("not JSON: %s", raw)
+			}
+			records = append(records, v)
+		}
+		from := sender("education")
+		calls := 0
+		signed := registry.Signed{
+			Batch:  store.Batch{Participant: from.Participant, BatchID: from.BatchID, ReceivedAt: now, Body: "{}"},
+			Answer: func(outs []registry.Outcome) (string, error) { return fmt.Sprint(len(outs)), nil },
+			Prepared: func() {
+				calls++
+				if _, err := st.Batch(ctx, from.Participant, from.BatchID); fault.KindOf(err) != fault.NotFound {
+					t.Errorf("the batch was stored before it was prepared: %v", err)
+				}
+			},
+		}
+		prev, outs, err := reg.SubmitBatch(ctx, from, records, nil, signed)
+		if err != nil || prev != nil {
+			t.Fatalf("SubmitBatch: %v, %+v", err, prev)
+		}
+		if calls != 1 {
+			t.Errorf("Prepared was called %d times, want once", calls)
+		}
+		if len(outs) != 2 || outs[0].Status != registry.Accepted || outs[1].Status != registry.Rejected {
+			t.Errorf("outcomes: %+v", outs)
+		}
+		if b, err := st.Batch(ctx, from.Participant, from.BatchID); err != nil || b.Response != "2" {
+			t.Errorf("the batch stored: %+v, %v", b, err)
+		}
+	})
+}
