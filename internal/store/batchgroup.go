@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/scfwca/databank/internal/audit"
+	"github.com/scfwca/databank/internal/fault"
 )
 
 // batchGroup stores, on SQLite, the signed batches that arrive while the
@@ -44,6 +45,7 @@ type batchCall struct {
 	prev   *Batch // the first answer, when the batch was answered before
 	out    []Each
 	err    error
+	mark   uint64 // stored in a group: the commit to wait for, see walSync
 	done   chan struct{}
 }
 
@@ -76,11 +78,23 @@ func (s *Store) storeBatches() {
 		return n
 	})
 	s.storeGroup(group)
-	for _, c := range group {
-		close(c.done)
-	}
 	if s.batchGroup.stored() {
 		go s.storeBatches()
+	}
+	// The next group is stored while this one's commit is flushed.
+	var mark uint64
+	for _, c := range group {
+		mark = max(mark, c.mark)
+	}
+	if err := s.wal.wait(mark); err != nil {
+		for _, c := range group {
+			if c.mark > 0 {
+				c.out, c.err = nil, fault.E("store.SubmitBatch", err)
+			}
+		}
+	}
+	for _, c := range group {
+		close(c.done)
 	}
 }
 
@@ -146,11 +160,11 @@ func togetherRun(calls []*batchCall) []*batchCall {
 func (s *Store) storeTogether(calls []*batchCall) ([]*batchCall, error) {
 	// The group outlives any one caller's context: it is committed for
 	// all of them or for none.
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	ctx, cancel := s.groupContext(5 * time.Minute)
 	defer cancel()
 	var alone, together []*batchCall
 	var outs [][]Each
-	err := s.tx(ctx, "store.SubmitBatch", false, func(sqlTx *sql.Tx) error {
+	mark, err := s.unflushedTx(ctx, "store.SubmitBatch", func(sqlTx *sql.Tx) error {
 		tx := s.cached(sqlTx)
 		alone, together, outs = nil, nil, nil
 		var kept []bool
@@ -194,7 +208,7 @@ func (s *Store) storeTogether(calls []*batchCall) ([]*batchCall, error) {
 		return nil, err
 	}
 	for i, c := range together {
-		c.out = outs[i]
+		c.out, c.mark = outs[i], mark
 	}
 	s.setBatches.Add(int64(len(together)))
 	s.groupedBatches.Add(int64(len(together)))

@@ -74,6 +74,15 @@ func TestBatchesWaitingForTheWriterAreStoredTogether(t *testing.T) {
 	if n := store.GroupedBatches(grouped); n != 22 {
 		t.Errorf("%d batches were stored in groups; want 22", n)
 	}
+	// The 22 took seven commits, each without flushing the log, and their
+	// callers were answered once it was flushed; the writer flushes again
+	// as it commits.
+	if unflushed, all := store.UnflushedCommits(grouped); unflushed != 0 || all != 7 {
+		t.Errorf("%d of the groups' %d commits unflushed once answered; want 0 of 7", unflushed, all)
+	}
+	if level, err := store.WriterSynchronous(grouped); err != nil || level != 2 {
+		t.Errorf("the writer's synchronous level is %d (%v), want 2 (FULL)", level, err)
+	}
 	if _, err := grouped.VerifyAudit(ctx); err != nil {
 		t.Error(err)
 	}

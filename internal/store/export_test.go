@@ -115,3 +115,18 @@ func WaitingBatches(s *Store) (int, bool) {
 	defer g.mu.Unlock()
 	return len(g.waiting), g.busy
 }
+
+// UnflushedCommits returns how many commits of batch groups are not yet
+// known to be on disk, and how many there were.
+func UnflushedCommits(s *Store) (unflushed, all uint64) {
+	all = s.wal.committed.Load()
+	return all - s.wal.synced.Load(), all
+}
+
+// WriterSynchronous returns the writing connection's synchronous level
+// (2 is FULL).
+func WriterSynchronous(s *Store) (int, error) {
+	var level int
+	err := s.writes.QueryRow(`PRAGMA synchronous`).Scan(&level)
+	return level, err
+}

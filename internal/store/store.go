@@ -53,6 +53,9 @@ type Store struct {
 	// restartFrames is the log's length that starts it over (see
 	// checkpoints); tests shorten it.
 	restartFrames atomic.Int64
+	// wal flushes the SQLite log for the groups of batches, which commit
+	// without flushing it (see walSync).
+	wal *walSync
 	// recordAtATime turns the set-based path of SubmitEach off, for tests
 	// that hold the two paths against each other.
 	recordAtATime  bool
@@ -114,6 +117,7 @@ func Open(dsn string, opt Options) (*Store, error) {
 			return nil, err
 		}
 		s.restartFrames.Store(restartFrames)
+		s.wal = newWALSync(dsn)
 		s.stopCheckpoints = make(chan struct{})
 		s.checkpointsDone = make(chan struct{})
 		go s.checkpoints()
@@ -337,6 +341,17 @@ func (s *Store) tx(ctx context.Context, op string, readOnly bool, fn func(*sql.T
 	if readOnly {
 		db = s.db
 	}
+	return s.txOn(ctx, db, op, opts, fn)
+}
+
+// beginner begins transactions: a pool (*sql.DB) or one of its
+// connections (*sql.Conn).
+type beginner interface {
+	BeginTx(context.Context, *sql.TxOptions) (*sql.Tx, error)
+}
+
+// txOn is tx on the connections of db.
+func (s *Store) txOn(ctx context.Context, db beginner, op string, opts *sql.TxOptions, fn func(*sql.Tx) error) error {
 	tx, err := db.BeginTx(ctx, opts)
 	if err != nil {
 		return s.classify(op, err)
