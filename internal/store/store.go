@@ -138,7 +138,9 @@ func Open(dsn string, opt Options) (*Store, error) {
 //     one append to the write-ahead log;
 //   - synchronous=FULL: the log is fsync'ed at every commit, so a commit
 //     that returned survives even a power loss (NORMAL would survive a
-//     killed process but could lose the last commits on power loss);
+//     killed process but could lose the last commits on power loss); a
+//     group of batches commits under NORMAL and is flushed beside the
+//     writer before anyone is answered (see walSync);
 //   - _txlock=immediate: a writing transaction takes the write lock when it
 //     begins, so two writers never deadlock upgrading read locks, and
 //     busy_timeout lets it wait its turn instead of failing;
