@@ -101,7 +101,7 @@ func (a *App) benchIngest(ctx context.Context, args []string) error {
 	b := a.benchFlags("bench ingest")
 	children := b.fs.Int("children", 5000, "children of the synthetic population to ingest")
 	batch := b.fs.Int("batch", 1000, "records per batch")
-	clients := b.fs.Int("clients", 4, "concurrent senders")
+	clients := b.fs.Int("clients", 8, "concurrent senders")
 	valid := func() error {
 		if *children < 1 || *batch < 1 || *clients < 1 {
 			return fmt.Errorf("--children, --batch and --clients must be at least 1")

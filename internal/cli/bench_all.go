@@ -17,7 +17,7 @@ func (a *App) benchAll(ctx context.Context, args []string) error {
 	b := a.benchFlags("bench")
 	children := b.fs.Int("children", 1000000, "children of the synthetic population")
 	batch := b.fs.Int("batch", 1000, "records per batch")
-	clients := b.fs.Int("clients", 4, "concurrent senders")
+	clients := b.fs.Int("clients", 8, "concurrent senders")
 	readers := b.fs.Int("readers", 50, "concurrent clients reading profiles")
 	reads := b.fs.Int("reads", 20000, "profile reads by FIN in each read measure")
 	readRate := b.fs.Float64("read-rate", 500, "reads per second the readers offer together in the latency measure")

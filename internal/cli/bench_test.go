@@ -25,7 +25,7 @@ func TestBenchCommands(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("bench ingest: exit %d: %s", code, stderr)
 	}
-	if !strings.Contains(stdout, "60 children, batches of 100, 4 clients") || !strings.Contains(stdout, "ingest (sqlite") {
+	if !strings.Contains(stdout, "60 children, batches of 100, 8 clients") || !strings.Contains(stdout, "ingest (sqlite") {
 		t.Errorf("bench ingest printed:\n%s", stdout)
 	}
 	b, err := os.ReadFile(out)
