@@ -114,11 +114,12 @@ func (s *Store) commitAudits() {
 // groupContext is the context a group's transaction runs under, of no
 // one caller: on PostgreSQL one that ends after limit, so that a server
 // that stops answering fails the group instead of holding it. On SQLite,
-// in the process, none that can end: given one, database/sql starts a
-// goroutine for the transaction and one for every query's rows, to close
-// them when it ends, and the writer's queries were thousands a second (at
-// a million children, the writer waited 4 % of its time for a processor
-// after waking those goroutines).
+// in the process, none that can end: given one, the SQLite driver starts
+// a goroutine at the transaction's begin and another at its commit, to
+// interrupt them when it ends, and the writer waits for a processor
+// after waking them. (database/sql's own goroutines, one for the
+// transaction and one for every query's rows, are started whatever the
+// context: a transaction's can always end.)
 func (s *Store) groupContext(limit time.Duration) (context.Context, context.CancelFunc) {
 	if s.engine == SQLite {
 		return context.Background(), func() {}

@@ -18,7 +18,8 @@ import (
 // committed, but its callers are answered only once a flush of the log
 // that began after its commit has ended — one flush for every commit
 // before it, while the writer goes on with the next group instead of
-// waiting for the disk (a ninth of its time at a million children).
+// waiting for the disk (a tenth of its time in a trace at a million
+// children).
 //
 // What a user is shown is still on disk first: a read is shown once its
 // audit entry is committed, and that commit flushes the log (synchronous
