@@ -48,6 +48,14 @@ func (q *groupQueue[T]) take(size func(waiting []T) int) []T {
 	return group
 }
 
+// queued reports whether any wait. Only the leader takes from the queue:
+// to it, a queue once not empty stays so.
+func (q *groupQueue[T]) queued() bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return len(q.waiting) > 0
+}
+
 // stored reports, once a group is stored, whether more wait; if none, the
 // next to join leads.
 func (q *groupQueue[T]) stored() (more bool) {
@@ -119,7 +127,8 @@ func (s *Store) commitAudits() {
 // interrupt them when it ends, and the writer waits for a processor
 // after waking them. (database/sql's own goroutines, one for the
 // transaction and one for every query's rows, are started whatever the
-// context: a transaction's can always end.)
+// context, as a transaction's can always end: the groups of batches run
+// theirs without a *sql.Tx, see connTx.)
 func (s *Store) groupContext(limit time.Duration) (context.Context, context.CancelFunc) {
 	if s.engine == SQLite {
 		return context.Background(), func() {}

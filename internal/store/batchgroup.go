@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"time"
 
@@ -78,6 +77,9 @@ func (s *Store) storeBatches() {
 		return n
 	})
 	s.storeGroup(group)
+	// The writer is kept for the group after only when one is waiting
+	// already, and given back before the queue lets a new leader in.
+	s.releaseWriter(s.batchGroup.queued())
 	if s.batchGroup.stored() {
 		go s.storeBatches()
 	}
@@ -119,6 +121,9 @@ func (s *Store) storeGroup(group []*batchCall) {
 			if err == nil {
 				run = alone
 			}
+		}
+		if len(run) > 0 {
+			s.releaseWriter(false) // a batch alone is stored from the pool
 		}
 		for _, c := range run {
 			s.storeBatch(c)
@@ -164,8 +169,7 @@ func (s *Store) storeTogether(calls []*batchCall) ([]*batchCall, error) {
 	defer cancel()
 	var alone, together []*batchCall
 	var outs [][]Each
-	mark, err := s.unflushedTx(ctx, "store.SubmitBatch", func(sqlTx *sql.Tx) error {
-		tx := s.cached(sqlTx)
+	mark, err := s.unflushedTx(ctx, "store.SubmitBatch", func(tx querier) error {
 		alone, together, outs = nil, nil, nil
 		var kept []bool
 		var all []Submission

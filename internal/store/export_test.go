@@ -130,3 +130,51 @@ func WriterSynchronous(s *Store) (int, error) {
 	err := s.writes.QueryRow(`PRAGMA synchronous`).Scan(&level)
 	return level, err
 }
+
+// Querier runs a transaction's statements.
+type Querier = querier
+
+// ConnTx runs fn in a writing transaction on the writing connection as
+// the groups of batches hold it (connTxOn), and gives the connection back.
+func ConnTx(s *Store, fn func(Querier) error) error {
+	ctx := context.Background()
+	w, err := s.takeWriter(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.releaseWriter(false)
+	return s.connTxOn(ctx, w, "test", fn)
+}
+
+// HoldWriter takes the writing connection as a group of batches does.
+func HoldWriter(s *Store) error {
+	_, err := s.takeWriter(context.Background())
+	return err
+}
+
+// ReleaseWriter gives the writing connection back as a group of batches
+// does once stored: unless keep and no one waited for it.
+func ReleaseWriter(s *Store, keep bool) { s.releaseWriter(keep) }
+
+// WriterHeld reports whether the groups of batches hold the writing
+// connection, and how many statements they prepared on it.
+func WriterHeld(s *Store) (bool, int) {
+	s.writer.mu.Lock()
+	defer s.writer.mu.Unlock()
+	return s.writer.conn != nil, len(s.writer.stmts)
+}
+
+// HeldTx runs fn in a writing transaction on the writing connection the
+// groups of batches hold, keeping it.
+func HeldTx(s *Store, fn func(Querier) error) error {
+	ctx := context.Background()
+	w, err := s.takeWriter(ctx)
+	if err != nil {
+		return err
+	}
+	return s.connTxOn(ctx, w, "test", fn)
+}
+
+// WriterWaits returns how many times a writer waited for the writing
+// connection.
+func WriterWaits(s *Store) int64 { return s.writes.Stats().WaitCount }

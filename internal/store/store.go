@@ -56,6 +56,8 @@ type Store struct {
 	// wal flushes the SQLite log for the groups of batches, which commit
 	// without flushing it (see walSync).
 	wal *walSync
+	// writer is the writing connection as the groups of batches hold it.
+	writer heldWriter
 	// recordAtATime turns the set-based path of SubmitEach off, for tests
 	// that hold the two paths against each other.
 	recordAtATime  bool
@@ -261,6 +263,7 @@ func (s *Store) Close() error {
 		close(s.stopCheckpoints)
 		<-s.checkpointsDone
 	}
+	s.releaseWriter(false)
 	if s.cache != nil {
 		s.cache.close()
 		s.writeCache.close()

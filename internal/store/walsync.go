@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"database/sql/driver"
 	"errors"
 	"io/fs"
 	"os"
@@ -104,27 +102,19 @@ func fsyncPath(path string) error {
 }
 
 // unflushedTx runs fn in a writing transaction that commits without
-// flushing the log, and returns the number its callers wait for
-// (walSync.wait) before they learn of the commit. The writing
-// connection's other transactions flush the log as they commit.
-func (s *Store) unflushedTx(ctx context.Context, op string, fn func(*sql.Tx) error) (uint64, error) {
-	conn, err := s.writes.Conn(ctx)
+// flushing the log, on the writing connection the groups of batches hold
+// (see heldWriter), and returns the number its callers wait for
+// (walSync.wait) before they learn of the commit. The connection flushes
+// its commits again once given back to the pool. The caller gives it back
+// (releaseWriter) when it is done, and before it writes otherwise.
+func (s *Store) unflushedTx(ctx context.Context, op string, fn func(querier) error) (uint64, error) {
+	w, err := s.takeWriter(ctx)
 	if err != nil {
 		return 0, s.classify(op, err)
 	}
-	defer conn.Close()
-	// SQLite changes the level only between transactions.
-	if _, err := conn.ExecContext(ctx, `PRAGMA synchronous = NORMAL`); err != nil {
-		return 0, s.classify(op, err)
+	if err := s.connTxOn(ctx, w, op, fn); err != nil {
+		s.releaseWriter(false)
+		return 0, err
 	}
-	var n uint64
-	err = s.txOn(ctx, conn, op, nil, fn)
-	if err == nil {
-		n = s.wal.commit()
-	}
-	if _, rerr := conn.ExecContext(ctx, `PRAGMA synchronous = FULL`); rerr != nil {
-		// A connection that would not flush its commits is not kept.
-		conn.Raw(func(any) error { return driver.ErrBadConn })
-	}
-	return n, err
+	return s.wal.commit(), nil
 }
