@@ -138,36 +138,13 @@ func (t *connTx) stmt(ctx context.Context, query string) (*cachedStmt, error) {
 }
 
 func (t *connTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	ctx, err := statementContext(ctx)
-	if err != nil {
-		return nil, err
-	}
-	st, err := t.stmt(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	return st.query(ctx, args)
+	return queryPrepared(ctx, t.stmt, query, args)
 }
 
 func (t *connTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	if quiet, err := statementContext(ctx); err == nil {
-		if st, err := t.stmt(quiet, query); err == nil {
-			if row, err := st.queryRow(quiet, args); err == nil {
-				return row
-			}
-		}
-	}
-	return t.w.conn.QueryRowContext(ctx, query, args...) // carries the same error
+	return queryRowPrepared(ctx, t.stmt, t.w.conn, query, args)
 }
 
 func (t *connTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	ctx, err := statementContext(ctx)
-	if err != nil {
-		return nil, err
-	}
-	st, err := t.stmt(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	return st.exec(ctx, args)
+	return execPrepared(ctx, t.stmt, query, args)
 }

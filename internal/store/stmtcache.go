@@ -92,34 +92,53 @@ func (c *cachedTx) stmt(ctx context.Context, query string) (*cachedStmt, error) 
 }
 
 func (c *cachedTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return queryPrepared(ctx, c.stmt, query, args)
+}
+
+func (c *cachedTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	return queryRowPrepared(ctx, c.stmt, c.tx, query, args)
+}
+
+func (c *cachedTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return execPrepared(ctx, c.stmt, query, args)
+}
+
+// prepare returns a writing transaction's statement prepared for query.
+type prepare func(ctx context.Context, query string) (*cachedStmt, error)
+
+// queryPrepared, queryRowPrepared and execPrepared run a writing
+// transaction's statements prepared, under statementContext.
+func queryPrepared(ctx context.Context, stmt prepare, query string, args []any) (*sql.Rows, error) {
 	ctx, err := statementContext(ctx)
 	if err != nil {
 		return nil, err
 	}
-	st, err := c.stmt(ctx, query)
+	st, err := stmt(ctx, query)
 	if err != nil {
 		return nil, err
 	}
 	return st.query(ctx, args)
 }
 
-func (c *cachedTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+// queryRowPrepared runs the query unprepared on plain, to carry the error,
+// when it cannot be prepared: a *sql.Row holds its error.
+func queryRowPrepared(ctx context.Context, stmt prepare, plain querier, query string, args []any) *sql.Row {
 	if quiet, err := statementContext(ctx); err == nil {
-		if st, err := c.stmt(quiet, query); err == nil {
+		if st, err := stmt(quiet, query); err == nil {
 			if row, err := st.queryRow(quiet, args); err == nil {
 				return row
 			}
 		}
 	}
-	return c.tx.QueryRowContext(ctx, query, args...) // carries the same error
+	return plain.QueryRowContext(ctx, query, args...)
 }
 
-func (c *cachedTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+func execPrepared(ctx context.Context, stmt prepare, query string, args []any) (sql.Result, error) {
 	ctx, err := statementContext(ctx)
 	if err != nil {
 		return nil, err
 	}
-	st, err := c.stmt(ctx, query)
+	st, err := stmt(ctx, query)
 	if err != nil {
 		return nil, err
 	}
