@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"sync"
-
-	"github.com/scfwca/databank/internal/fault"
 )
 
 // heldWriter is SQLite's writing connection as the groups of batches use
@@ -108,10 +106,7 @@ func (s *Store) connTxOn(ctx context.Context, w *heldWriter, op string, fn func(
 	if _, rerr := w.conn.ExecContext(context.WithoutCancel(ctx), `ROLLBACK`); rerr != nil {
 		dropConn(w.conn)
 	}
-	if _, ok := err.(*fault.Error); ok {
-		return err
-	}
-	return s.classify(op, err)
+	return s.failed(op, err)
 }
 
 // dropConn makes the pool close conn instead of taking it back.

@@ -137,13 +137,8 @@ type Querier = querier
 // ConnTx runs fn in a writing transaction on the writing connection as
 // the groups of batches hold it (connTxOn), and gives the connection back.
 func ConnTx(s *Store, fn func(Querier) error) error {
-	ctx := context.Background()
-	w, err := s.takeWriter(ctx)
-	if err != nil {
-		return err
-	}
 	defer s.releaseWriter(false)
-	return s.connTxOn(ctx, w, "test", fn)
+	return HeldTx(s, fn)
 }
 
 // HoldWriter takes the writing connection as a group of batches does.

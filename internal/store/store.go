@@ -346,32 +346,27 @@ func (s *Store) tx(ctx context.Context, op string, readOnly bool, fn func(*sql.T
 	if readOnly {
 		db = s.db
 	}
-	return s.txOn(ctx, db, op, opts, fn)
-}
-
-// beginner begins transactions: a pool (*sql.DB) or one of its
-// connections (*sql.Conn).
-type beginner interface {
-	BeginTx(context.Context, *sql.TxOptions) (*sql.Tx, error)
-}
-
-// txOn is tx on the connections of db.
-func (s *Store) txOn(ctx context.Context, db beginner, op string, opts *sql.TxOptions, fn func(*sql.Tx) error) error {
 	tx, err := db.BeginTx(ctx, opts)
 	if err != nil {
 		return s.classify(op, err)
 	}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
-		if _, ok := err.(*fault.Error); ok {
-			return err
-		}
-		return s.classify(op, err)
+		return s.failed(op, err)
 	}
 	if err := tx.Commit(); err != nil {
 		return s.classify(op, err)
 	}
 	return nil
+}
+
+// failed is the error of a transaction whose function returned err: a
+// fault it gave stands, anything else is classified.
+func (s *Store) failed(op string, err error) error {
+	if _, ok := err.(*fault.Error); ok {
+		return err
+	}
+	return s.classify(op, err)
 }
 
 // micros returns t as microseconds since the Unix epoch, the form times
